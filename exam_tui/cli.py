@@ -1,0 +1,217 @@
+"""Command line: start the app, or print flags, a summary, a comparison, or validate checklists.
+
+Only ``exam-tui``, ``new`` and ``open`` import Textual; the other commands stay headless, so
+they start in the time it takes to import pydantic (see benchmarks/).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from exam_tui import __version__
+from exam_tui.errors import ChecklistError, ExamTuiError, RecordError
+
+EXIT_OK = 0
+EXIT_FLAGS = 0
+EXIT_ERROR = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="exam-tui",
+        description="Structured exam for posterior thigh pain: sciatica or hamstring? "
+        "Supports the clinician's judgement; it is not a diagnosis.",
+    )
+    p.add_argument("--version", action="version", version=f"exam-tui {__version__}")
+    p.add_argument(
+        "--records",
+        type=Path,
+        metavar="DIR",
+        help="records folder (default: $EXAM_TUI_RECORDS or the user data folder)",
+    )
+    p.add_argument("--checklist", type=Path, metavar="FILE", help="checklist for new exams (default: bundled)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    new = sub.add_parser("new", help="start a new exam")
+    new.add_argument("--patient", metavar="ID", help="patient identifier (e.g. MRN)")
+    new.add_argument("--examiner", metavar="NAME", help="your name")
+    new.add_argument("--side", choices=["left", "right", "both"], help="affected side")
+    new.add_argument("--records", type=Path, metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    op = sub.add_parser("open", help="open a saved record in the app")
+    op.add_argument("file", type=Path)
+
+    val = sub.add_parser("validate", help="check checklist files (default: the bundled one)")
+    val.add_argument("checklists", type=Path, nargs="*")
+
+    summ = sub.add_parser("summary", help="print the plain-text summary of a record")
+    summ.add_argument("file", type=Path)
+    summ.add_argument("--width", type=int, default=80, metavar="N", help="wrap at N columns (default 80)")
+    summ.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    summ.add_argument("--prior", type=Path, metavar="OLD", help="compare with this earlier record")
+
+    fl = sub.add_parser("flags", help="print imaging/referral flags for a record")
+    fl.add_argument("file", type=Path)
+    fl.add_argument("--json", action="store_true", help="machine-readable output")
+    fl.add_argument("--prior", type=Path, metavar="OLD", help="an earlier record of the same patient")
+
+    cmp_ = sub.add_parser("compare", help="what changed between two exams of one patient")
+    cmp_.add_argument("old", type=Path)
+    cmp_.add_argument("new", type=Path)
+    cmp_.add_argument("--json", action="store_true")
+    return p
+
+
+def _records_dir(args: argparse.Namespace) -> Path:
+    from exam_tui.storage import default_records_dir
+
+    return Path(args.records).expanduser() if args.records else default_records_dir()
+
+
+def _checklist_dirs(args: argparse.Namespace) -> list[Path]:
+    return [args.checklist.parent] if args.checklist else []
+
+
+def _load(path: Path, args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from exam_tui.storage import load_record
+
+    loaded = load_record(path, checklist_dirs=_checklist_dirs(args))
+    for w in loaded.warnings:
+        print(f"{path}: warning: {w}", file=sys.stderr)
+    return loaded
+
+
+def _prior(args: argparse.Namespace, current):  # type: ignore[no-untyped-def]
+    if not getattr(args, "prior", None):
+        return None
+    from exam_tui.compare import check_same_patient
+
+    prior = _load(args.prior, args)
+    check_same_patient(prior, current)
+    return prior.record
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from exam_tui.checklist import DEFAULT_CHECKLIST, load_checklist
+
+    paths = args.checklists or [DEFAULT_CHECKLIST]
+    failed = False
+    for path in paths:
+        try:
+            cl = load_checklist(path)
+        except ChecklistError as exc:
+            failed = True
+            for line in exc.lines():
+                print(line, file=sys.stderr)
+            continue
+        print(f"{path}: ok ({cl.id} {cl.version}: {len(cl.sections)} sections, {len(cl.items)} items, {len(cl.rules)} rules)")
+    return EXIT_ERROR if failed else EXIT_OK
+
+
+def cmd_flags(args: argparse.Namespace) -> int:
+    from exam_tui import rules
+
+    loaded = _load(args.file, args)
+    prior = _prior(args, loaded)
+    ev = rules.evaluate(loaded.checklist, loaded.record, prior=prior)
+    if args.json:
+        print(json.dumps(rules.to_json(ev), indent=2, ensure_ascii=False))
+    else:
+        print(rules.format_text(ev))
+    return EXIT_FLAGS
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from exam_tui import rules, summary
+    from exam_tui.storage import atomic_write_bytes
+
+    if args.width < 40:
+        raise ExamTuiError(f"--width {args.width} is too narrow (40 columns at least)")
+    loaded = _load(args.file, args)
+    prior = _prior(args, loaded)
+    ev = rules.evaluate(loaded.checklist, loaded.record, prior=prior)
+    text = summary.render_summary(loaded.checklist, loaded.record, ev, width=args.width, prior=prior)
+    if args.output:
+        out = Path(args.output)
+        if out.resolve() == Path(args.file).resolve():
+            raise ExamTuiError("--output would overwrite the record itself", path=out)
+        try:
+            atomic_write_bytes(out, text.encode("utf-8"))
+        except OSError as exc:
+            raise ExamTuiError(f"cannot write ({exc.strerror or exc})", path=out) from None
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from exam_tui import compare
+
+    old = _load(args.old, args)
+    new = _load(args.new, args)
+    result = compare.compare_loaded(old, new)
+    if args.json:
+        print(json.dumps(compare.to_json(result), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(compare.format_text(result))
+    return EXIT_OK
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    from exam_tui.checklist import DEFAULT_CHECKLIST, load_checklist
+    from exam_tui.tui.app import run_app  # Textual is imported only here
+
+    checklist = load_checklist(args.checklist or DEFAULT_CHECKLIST)
+    record_path = None
+    if args.command == "open":
+        record_path = args.file
+        _load(record_path, args)  # fail fast with a one-line error, before the screen opens
+    return run_app(
+        records_dir=_records_dir(args),
+        checklist=checklist,
+        mode=args.command or "start",
+        patient=getattr(args, "patient", None),
+        examiner=getattr(args, "examiner", None),
+        side=getattr(args, "side", None),
+        record_path=record_path,
+    )
+
+
+COMMANDS = {
+    None: cmd_app,
+    "new": cmd_app,
+    "open": cmd_app,
+    "validate": cmd_validate,
+    "flags": cmd_flags,
+    "summary": cmd_summary,
+    "compare": cmd_compare,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except ChecklistError as exc:
+        for line in exc.lines():
+            print(f"exam-tui: {line}", file=sys.stderr)
+        return EXIT_ERROR
+    except (ExamTuiError, RecordError) as exc:
+        print(f"exam-tui: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `exam-tui summary F | head`: not an error for the user.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,384 @@
+"""Reading and writing record files: atomic saves, private permissions, safe names, migrations."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+import tomllib
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from pydantic import ValidationError
+
+from exam_tui.checklist import Checklist, find_checklist, load_checklist, read_toml
+from exam_tui.errors import ChecklistError, RecordConflictError, RecordError
+from exam_tui.record import SCHEMA_VERSION, Record, validate_findings
+
+ENV_RECORDS = "EXAM_TUI_RECORDS"
+TMP_PREFIX = ".exam-tui-tmp-"
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+#: Schema migrations: MIGRATIONS[n] turns a version-n record (as a dict) into version n+1.
+#: Version 1 is the first; add an entry here (and a test with a real old file) for each bump.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {
+    f"lpt{i}" for i in range(10)
+}
+
+
+def default_records_dir() -> Path:
+    """EXAM_TUI_RECORDS, or the platform's per-user data folder (e.g. ~/.local/share/exam-tui)."""
+    env = os.environ.get(ENV_RECORDS)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_path  # 4 ms, only needed when no folder is given
+
+    return user_data_path("exam-tui", appauthor=False) / "records"
+
+
+def ensure_private_dir(folder: Path) -> Path:
+    """Create the records folder (and parents) if needed, owner-only (0700) whatever the umask."""
+    folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    if folder.stat().st_mode & 0o777 != DIR_MODE:
+        with contextlib.suppress(PermissionError):
+            os.chmod(folder, DIR_MODE)
+    return folder
+
+
+def sanitise_id(patient_id: str, max_len: int = 48) -> str:
+    """A file-name-safe form of a patient id; a short hash keeps distinct ids apart.
+
+    Only ASCII letters, digits, '-' and '_' survive, so no id can name a parent folder, a
+    hidden file or a device (CON, NUL) or exceed file-name limits.
+    """
+    ascii_form = unicodedata.normalize("NFKD", patient_id).encode("ascii", "ignore").decode()
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "_", ascii_form).strip("_-")[:max_len] or "patient"
+    if safe.lower() in _WINDOWS_RESERVED:
+        safe = f"_{safe}"
+    if safe != patient_id:
+        safe += "-" + hashlib.sha256(patient_id.encode()).hexdigest()[:8]
+    return safe
+
+
+def record_filename(patient_id: str, started_at: datetime) -> str:
+    return f"{sanitise_id(patient_id)}_{started_at.strftime('%Y%m%dT%H%M%S')}.toml"
+
+
+def new_record_path(folder: Path, record: Record) -> Path:
+    """A path in ``folder`` for a new record that does not clash with an existing file."""
+    base = record_filename(record.patient.id, record.exam.started_at)
+    path = folder / base
+    n = 2
+    while path.exists():
+        path = folder / base.replace(".toml", f"-{n}.toml")
+        n += 1
+    return path
+
+
+# ----------------------------------------------------------------------------- serialising
+
+
+def record_to_dict(record: Record) -> dict[str, Any]:
+    """The record as TOML-ready data: unanswered values absent, keys in a stable order."""
+    data = record.model_dump(mode="python", by_alias=True, exclude_none=True)
+    findings = {k: v for k, v in data.get("findings", {}).items() if v}
+    data["findings"] = findings
+    if not data.get("amendments"):
+        data.pop("amendments", None)
+    head = ["schema_version", "checklist", "checklist_version", "status", "patient", "exam"]
+    ordered = {k: data[k] for k in head if k in data}
+    ordered.update({k: v for k, v in data.items() if k not in ordered and k not in ("findings", "amendments")})
+    ordered["findings"] = findings
+    if "amendments" in data:
+        ordered["amendments"] = data["amendments"]
+    return ordered
+
+
+def dumps_record(record: Record) -> str:
+    return tomli_w.dumps(record_to_dict(record))
+
+
+def migrate(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    """Bring an older record up to SCHEMA_VERSION; refuse a newer one."""
+    version = data.get("schema_version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise RecordError("schema_version is missing or not a whole number", path=path)
+    if version > SCHEMA_VERSION:
+        raise RecordError(
+            f"written by a newer exam-tui (schema_version {version}; this version reads up to "
+            f"{SCHEMA_VERSION}): upgrade exam-tui to open it",
+            path=path,
+        )
+    if version < 1:
+        raise RecordError(f"schema_version {version} is not a valid version", path=path)
+    while version < SCHEMA_VERSION:
+        data = MIGRATIONS[version](data)
+        version += 1
+        data["schema_version"] = version
+    return data
+
+
+@dataclass
+class LoadedRecord:
+    """A record read from disk, with its checklist, warnings and the file state it was read at."""
+
+    path: Path
+    record: Record
+    checklist: Checklist
+    warnings: list[str]
+    fingerprint: str | None
+
+
+def fingerprint_bytes(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def file_fingerprint(path: Path) -> str | None:
+    try:
+        return fingerprint_bytes(path.read_bytes())
+    except (FileNotFoundError, IsADirectoryError):
+        return None
+
+
+def parse_record(
+    data: dict[str, Any],
+    path: Path,
+    checklist: Checklist | None = None,
+    checklist_dirs: list[Path] | None = None,
+) -> tuple[Record, Checklist, list[str]]:
+    """Validate record data (already parsed TOML) against its checklist."""
+    if not isinstance(data, dict):
+        raise RecordError("not a record", path=path)
+    data = migrate(data, path)
+    cid = data.get("checklist")
+    if not isinstance(cid, str):
+        raise RecordError("'checklist' is missing", path=path)
+    if checklist is None or checklist.id != cid:
+        cpath = find_checklist(cid, checklist_dirs)
+        if cpath is None:
+            raise RecordError(f"unknown checklist {cid!r}", path=path)
+        try:
+            checklist = load_checklist(cpath)
+        except ChecklistError as exc:
+            raise RecordError(f"its checklist is broken: {exc}", path=path) from None
+    try:
+        record = Record.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = [str(p) for p in err["loc"]]
+        item = loc[1] if len(loc) >= 2 and loc[0] == "findings" else None
+        field = ".".join(loc[2:] if item else loc)
+        more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
+        raise RecordError(f"{field}: {err['msg']}{more}", path=path, item=item) from None
+    try:
+        warnings = validate_findings(record, checklist)
+    except RecordError as exc:
+        raise RecordError(exc.message, path=path, item=exc.item) from None
+    if record.checklist_version != checklist.version:
+        warnings.append(
+            f"recorded with checklist version {record.checklist_version}; this is {checklist.version}"
+        )
+    return record, checklist, warnings
+
+
+def load_record(
+    path: Path | str,
+    checklist: Checklist | None = None,
+    checklist_dirs: list[Path] | None = None,
+) -> LoadedRecord:
+    """Read, migrate and validate a record file; RecordError names the file (and line or item)."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise RecordError("no such file", path=p) from None
+    except IsADirectoryError:
+        raise RecordError("is a folder, not a record file", path=p) from None
+    except PermissionError:
+        raise RecordError("permission denied", path=p) from None
+    except OSError as exc:
+        raise RecordError(f"cannot read ({exc.strerror})", path=p) from None
+    data = _parse_toml(raw, p)
+    record, checklist, warnings = parse_record(data, p, checklist, checklist_dirs)
+    return LoadedRecord(p, record, checklist, warnings, fingerprint_bytes(raw))
+
+
+def _parse_toml(raw: bytes, path: Path) -> dict[str, Any]:
+    if not raw.strip():
+        raise RecordError("file is empty", path=path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise RecordError("not UTF-8 text (binary or wrongly encoded file)", path=path, line=line) from None
+    if "\x00" in text:
+        raise RecordError("binary data, not a record", path=path, line=text[: text.index("\x00")].count("\n") + 1)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        msg = re.sub(r"\s*\(at line \d+, column \d+\)|\s*\(at end of document\)", "", str(exc))
+        return _raise_toml(path, int(m.group(1)) if m else None, msg)
+
+
+def _raise_toml(path: Path, line: int | None, msg: str) -> dict[str, Any]:
+    raise RecordError(f"not valid TOML: {msg}", path=path, line=line)
+
+
+# ----------------------------------------------------------------------------- writing
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so the file is either the old or the new content, never half.
+
+    Temp file in the same folder (so ``os.replace`` is atomic), created 0600, flushed and
+    fsynced, renamed over the target, then the folder fsynced so the rename survives power loss.
+    """
+    folder = path.parent
+    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".toml", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), FILE_MODE)
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):
+        dfd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+
+
+def save_record(path: Path | str, record: Record, expected: str | None = None, *, check: bool = True) -> str:
+    """Atomically write the record and return the new file fingerprint.
+
+    With ``check``, refuse (RecordConflictError) when the file on disk is no longer the one we
+    loaded or last saved (``expected``; None means the file must not exist yet): another
+    window saved it, so writing would silently lose that clinician's edits.
+    """
+    p = Path(path)
+    data = dumps_record(record).encode("utf-8")
+    if check:
+        current = file_fingerprint(p)
+        if current != expected:
+            what = "was created" if expected is None else ("was deleted" if current is None else "was changed")
+            raise RecordConflictError(
+                f"{what} by another program since it was opened here; not overwritten "
+                "(reopen the record to see both versions' changes)",
+                path=p,
+            )
+    try:
+        ensure_private_dir(p.parent)
+        atomic_write_bytes(p, data)
+    except OSError as exc:
+        raise RecordError(f"could not save ({exc.strerror or exc}); the previous version is intact", path=p) from None
+    return fingerprint_bytes(data)
+
+
+# ----------------------------------------------------------------------------- the folder
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    """A record's header for the picker, read without validating its findings."""
+
+    path: Path
+    patient_id: str
+    started_at: datetime | None
+    status: str
+    examiner: str
+    error: str | None = None
+
+
+def iter_record_files(folder: Path) -> Iterator[Path]:
+    """Record files in a folder, skipping temp files of interrupted saves and hidden files."""
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return
+    for e in entries:
+        if e.name.endswith(".toml") and not e.name.startswith(".") and e.is_file():
+            yield Path(e.path)
+
+
+def stray_temp_files(folder: Path) -> list[Path]:
+    """Temp files left by a save that was interrupted before its rename."""
+    try:
+        return [folder / n for n in os.listdir(folder) if n.startswith(TMP_PREFIX)]
+    except FileNotFoundError:
+        return []
+
+
+def clean_stray_temp_files(folder: Path) -> list[Path]:
+    """Remove temp files of interrupted saves. The record they were replacing is intact (the
+    rename never happened), so they hold nothing that is not either saved or half-written."""
+    removed = []
+    for p in stray_temp_files(folder):
+        with contextlib.suppress(OSError):
+            p.unlink()
+            removed.append(p)
+    return removed
+
+
+def read_summary(path: Path) -> RecordSummary:
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+        patient = data.get("patient", {})
+        exam = data.get("exam", {})
+        started = exam.get("started_at")
+        return RecordSummary(
+            path=path,
+            patient_id=str(patient.get("id", "?")),
+            started_at=started if isinstance(started, datetime) else None,
+            status=str(data.get("status", "?")),
+            examiner=str(exam.get("examiner", "")),
+        )
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError) as exc:
+        reason = "not valid TOML" if isinstance(exc, tomllib.TOMLDecodeError) else "unreadable"
+        return RecordSummary(path, "?", None, "error", "", error=reason)
+
+
+def list_records(folder: Path) -> list[RecordSummary]:
+    """Headers of every record in the folder, newest exam first."""
+    out = [read_summary(p) for p in iter_record_files(folder)]
+    epoch = datetime.min
+
+    def key(s: RecordSummary) -> datetime:
+        return s.started_at.replace(tzinfo=None) if s.started_at else epoch
+
+    return sorted(out, key=key, reverse=True)
+
+
+__all__ = [
+    "ENV_RECORDS",
+    "LoadedRecord",
+    "RecordSummary",
+    "atomic_write_bytes",
+    "clean_stray_temp_files",
+    "default_records_dir",
+    "dumps_record",
+    "ensure_private_dir",
+    "list_records",
+    "load_record",
+    "new_record_path",
+    "read_toml",
+    "record_filename",
+    "sanitise_id",
+    "save_record",
+]
