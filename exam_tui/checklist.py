@@ -286,21 +286,35 @@ def _loc_name(data: dict[str, Any], loc: tuple[int | str, ...]) -> str:
     return " ".join(parts)
 
 
-def _semantic_problems(cl: Checklist) -> list[str]:
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _semantic_problems(data: dict[str, Any]) -> list[str]:
+    """Cross-reference checks on the raw data, so they run even when some items are malformed
+    and every problem of a file is reported in one go."""
     problems: list[str] = []
-    seen: dict[str, str] = {}
-    for s in cl.sections:
-        if s.id in seen:
-            problems.append(f"section {s.id!r}: duplicate id")
-        seen.setdefault(s.id, "section")
-    item_seen: set[str] = set()
-    for s in cl.sections:
-        for i in s.items:
-            if i.id in item_seen:
-                problems.append(f"item {i.id!r}: duplicate id")
-            item_seen.add(i.id)
-    items = {i.id: i for s in cl.sections for i in s.items}
-    section_ids = {s.id for s in cl.sections}
+    sections = _dicts(data.get("sections"))
+    items: dict[str, Item | None] = {}
+    section_ids: set[str] = set()
+    for s in sections:
+        sid = s.get("id")
+        if sid in section_ids:
+            problems.append(f"section {sid!r}: duplicate id")
+        if isinstance(sid, str):
+            section_ids.add(sid)
+        for raw_item in _dicts(s.get("items")):
+            iid = raw_item.get("id")
+            if not isinstance(iid, str):
+                continue
+            if iid in items:
+                problems.append(f"item {iid!r}: duplicate id")
+                continue
+            try:
+                items[iid] = Item.model_validate({"bilateral": s.get("bilateral", False), **raw_item})
+            except ValidationError:
+                items[iid] = None  # reported by the structural pass; still a known id
+    conditions = data.get("conditions") if isinstance(data.get("conditions"), dict) else {}
 
     def check(raw: Any, where: str, *, allow_pattern: bool) -> None:
         try:
@@ -309,7 +323,7 @@ def _semantic_problems(cl: Checklist) -> list[str]:
             problems.append(f"{where}: {exc}")
             return
         for node in cond.walk(tree):
-            if isinstance(node, cond.Ref) and node.name not in cl.conditions:
+            if isinstance(node, cond.Ref) and node.name not in conditions:
                 problems.append(f"{where}: refers to unknown condition {node.name!r}")
             if isinstance(node, cond.PatternIs):
                 if not allow_pattern:
@@ -319,9 +333,11 @@ def _semantic_problems(cl: Checklist) -> list[str]:
                     problems.append(f"{where}: unknown pattern reading(s) {sorted(bad)}")
             if not isinstance(node, cond.ItemTest):
                 continue
-            item = items.get(node.item)
-            if item is None:
+            if node.item not in items:
                 problems.append(f"{where}: names unknown item {node.item!r}")
+                continue
+            item = items[node.item]
+            if item is None:
                 continue
             if node.side in ("left", "right", "both") and not item.bilateral:
                 problems.append(f"{where}: item {node.item!r} is not bilateral, so has no side")
@@ -334,40 +350,50 @@ def _semantic_problems(cl: Checklist) -> list[str]:
                         problems.append(f"{where}: item {node.item!r}: impossible value: {exc}")
             elif node.op in ("le", "ge", "eq"):
                 if item.kind not in ("reflex", "mrc", "number"):
-                    problems.append(f"{where}: item {node.item!r} ({item.kind}) cannot be compared with {node.op}")
+                    problems.append(
+                        f"{where}: item {node.item!r} ({item.kind}) cannot be compared with {node.op}"
+                    )
             elif node.op == "lower_than_other_side" and (
                 not item.bilateral or item.kind not in ("reflex", "mrc", "number")
             ):
                 problems.append(f"{where}: item {node.item!r} has no side-to-side grade to compare")
 
-    for name, raw in cl.conditions.items():
+    for name, raw in conditions.items():
         check(raw, f"condition {name!r}", allow_pattern=False)
-    for i in items.values():
-        if i.show_when is not None:
-            check(i.show_when, f"item {i.id!r} show_when", allow_pattern=False)
+    for s in sections:
+        for raw_item in _dicts(s.get("items")):
+            if raw_item.get("show_when") is not None:
+                check(raw_item["show_when"], f"item {raw_item.get('id')!r} show_when", allow_pattern=False)
     rule_seen: set[str] = set()
-    for r in cl.rules:
-        if r.id in rule_seen:
-            problems.append(f"rule {r.id!r}: duplicate id")
-        rule_seen.add(r.id)
-        if r.when is not None:
-            check(r.when, f"rule {r.id!r}", allow_pattern=True)
-        if r.escalate is not None:
-            check(r.escalate.when, f"rule {r.id!r} escalate", allow_pattern=True)
-        if r.screening_section is not None and r.screening_section not in section_ids:
-            problems.append(f"rule {r.id!r}: unknown section {r.screening_section!r}")
-    if cl.pattern is not None:
+    for r in _dicts(data.get("rules")):
+        rid = r.get("id")
+        if rid in rule_seen:
+            problems.append(f"rule {rid!r}: duplicate id")
+        if isinstance(rid, str):
+            rule_seen.add(rid)
+        if r.get("when") is not None:
+            check(r["when"], f"rule {rid!r}", allow_pattern=True)
+        esc = r.get("escalate")
+        if isinstance(esc, dict) and esc.get("when") is not None:
+            check(esc["when"], f"rule {rid!r} escalate", allow_pattern=True)
+        screening = r.get("screening_section")
+        if screening is not None and screening not in section_ids:
+            problems.append(f"rule {rid!r}: unknown section {screening!r}")
+    pattern = data.get("pattern")
+    if isinstance(pattern, dict):
         for group in ("radicular", "hamstring"):
-            for p in getattr(cl.pattern, group):
-                check(p.when, f"pattern {group} point {p.id!r}", allow_pattern=False)
-        check(cl.pattern.neuro_deficit, "pattern neuro_deficit", allow_pattern=False)
-    problems.extend(_ref_cycles(cl))
+            for pt in _dicts(pattern.get(group)):
+                if pt.get("when") is not None:
+                    check(pt["when"], f"pattern {group} point {pt.get('id')!r}", allow_pattern=False)
+        if pattern.get("neuro_deficit") is not None:
+            check(pattern["neuro_deficit"], "pattern neuro_deficit", allow_pattern=False)
+    problems.extend(_ref_cycles(conditions))
     return problems
 
 
-def _ref_cycles(cl: Checklist) -> list[str]:
+def _ref_cycles(conditions: dict[str, Any]) -> list[str]:
     graph: dict[str, set[str]] = {}
-    for name, raw in cl.conditions.items():
+    for name, raw in conditions.items():
         try:
             graph[name] = {n.name for n in cond.walk(cond.parse(raw)) if isinstance(n, cond.Ref)}
         except cond.ConditionSyntaxError:
@@ -389,20 +415,20 @@ def _ref_cycles(cl: Checklist) -> list[str]:
 
 def parse_checklist(data: dict[str, Any], path: Path | str = "<checklist>") -> Checklist:
     """Validate checklist data, raising ChecklistError with every problem found."""
+    problems: list[str] = []
+    cl: Checklist | None = None
     try:
         cl = Checklist.model_validate({**data, "path": Path(path)})
     except ValidationError as exc:
-        problems = []
         for err in exc.errors():
             where = _loc_name(data, tuple(err["loc"]))
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "literal_error" and err["loc"][-1] == "kind":
                 msg = f"unknown kind {err.get('input')!r} ({msg.lower()})"
             problems.append(f"{where}: {msg}" if where else msg)
-        raise ChecklistError(path, problems) from None
-    problems = _semantic_problems(cl)
-    if problems:
-        raise ChecklistError(path, problems)
+    problems.extend(_semantic_problems(data))
+    if problems or cl is None:
+        raise ChecklistError(path, list(dict.fromkeys(problems)))
     return cl
 
 
