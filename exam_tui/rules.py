@@ -1,4 +1,4 @@
-"""Rules and pattern: which findings call for imaging or referral, and the radicular/hamstring count.
+"""Rules and pattern: the findings that call for imaging or referral; the radicular/hamstring count.
 
 Pure functions over a checklist and a record (no I/O, no Textual): the app calls ``evaluate`` on
 every key press, so the parsed conditions are cached per checklist and one evaluation of the
@@ -86,7 +86,7 @@ class Evaluation:
     pattern: PatternResult | None
 
     def with_flags(self, extra: Iterable[Flag]) -> Evaluation:
-        """Hook for flags from elsewhere (e.g. progression since a prior exam), merged and re-sorted."""
+        """Hook for flags from elsewhere (e.g. progression since a prior exam), merged, sorted."""
         merged = {f.id: f for f in (*self.flags, *extra)}
         order = {f.id: n for n, f in enumerate(self.flags)}
         flags = sorted(
@@ -252,7 +252,9 @@ def _pattern(
         ordered = _sorted_matches(compiled, matches)
         by_group[group].extend(ordered)
         points.append(
-            PatternPointResult(group, point.id, point.label, tuple(_reasons(checklist, record, ordered)))
+            PatternPointResult(
+                group, point.id, point.label, tuple(_reasons(checklist, record, ordered))
+            )
         )
     radicular = sum(p.group == "radicular" for p in points)
     hamstring = sum(p.group == "hamstring" for p in points)
@@ -285,7 +287,11 @@ def _pattern(
 
 
 def _screening_warning(
-    checklist: Checklist, record: Record, rule: _CompiledRule, ctx: cond.Context, compiled: _Compiled
+    checklist: Checklist,
+    record: Record,
+    rule: _CompiledRule,
+    ctx: cond.Context,
+    compiled: _Compiled,
 ) -> ScreeningWarning | None:
     r = rule.rule
     if r.screening_section is not None:
@@ -308,7 +314,9 @@ def _screening_warning(
     ok, matches = cond.evaluate(rule.when, ctx)
     if not ok:
         return None
-    return ScreeningWarning(r.id, f"{r.title}: {r.advice}", _item_ids(_sorted_matches(compiled, matches)))
+    return ScreeningWarning(
+        r.id, f"{r.title}: {r.advice}", _item_ids(_sorted_matches(compiled, matches))
+    )
 
 
 def evaluate(checklist: Checklist, record: Record, prior: Record | None = None) -> Evaluation:
@@ -414,7 +422,9 @@ def to_json(ev: Evaluation) -> dict[str, Any]:
             }
             for f in ev.flags
         ],
-        "warnings": [{"id": w.id, "message": w.message, "items": list(w.items)} for w in ev.warnings],
+        "warnings": [
+            {"id": w.id, "message": w.message, "items": list(w.items)} for w in ev.warnings
+        ],
         "pattern": pattern,
     }
 
