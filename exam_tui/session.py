@@ -1,0 +1,443 @@
+"""A live exam without a screen: the record, where the cursor is, one-key answers, and a save after every change.
+
+The Textual app (exam_tui/tui) only draws an :class:`ExamSession` and turns key presses into
+calls on it; benchmarks and the kill test drive the same object directly. This module never
+imports Textual.
+
+Saving: every change is written at once with :func:`storage.save_record` (atomic, and
+conflict-checked against the file as we last loaded or saved it). The first save of a new
+exam creates the file with :func:`storage.new_record_path` in ``records_dir``. A failed save
+raises :class:`~exam_tui.errors.RecordError` (or ``RecordConflictError``) *after* the change
+was made in memory: the screen still shows it, ``dirty`` stays true, and the next change
+tries the save again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from exam_tui import record as rec
+from exam_tui import storage
+from exam_tui.checklist import Checklist, Item, Section
+from exam_tui.errors import RecordError
+from exam_tui.record import Record, Side
+
+if TYPE_CHECKING:
+    from exam_tui.rules import Evaluation
+
+Clock = Callable[[], datetime]
+Value = str | int | float
+
+#: One key per value, per kind. Choices use the digits 1–9 in the listed order; numbers are
+#: typed (digits and '.') then committed with enter. ``n`` means "negative", "no" or "normal"
+#: depending on the kind: each item has only one of these, so there is no ambiguity.
+ANSWER_KEYS: dict[str, dict[str, Value]] = {
+    "sign": {"p": "positive", "n": "negative", "e": "equivocal"},
+    "yes_no": {"y": "yes", "n": "no"},
+    "reflex": {str(g): g for g in range(5)},
+    "mrc": {str(g): g for g in range(6)},
+    "sensation": {"n": "normal", "r": "reduced", "a": "absent", "i": "increased"},
+    "plantar": {"f": "flexor", "u": "extensor", "e": "equivocal"},
+}
+
+NUMBER_CHARS = frozenset("0123456789.")
+MAX_NUMBER_CHARS = 8
+
+
+def answer_keys(item: Item) -> dict[str, Value]:
+    """The keys that answer this item, mapped to the value each records (in display order)."""
+    if item.kind == "choice":
+        return {str(n): opt for n, opt in enumerate(item.options or [], start=1)}
+    return dict(ANSWER_KEYS.get(item.kind, {}))
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where the examiner is: a section (by index), an item in it, and a side for bilateral items."""
+
+    section: int
+    item: str
+    side: Side | None
+
+
+class ExamSession:
+    """One exam in progress: owns the record, its file, the cursor and the flags.
+
+    Build one with :meth:`start` (a new exam) or :meth:`open` (a saved record).
+    """
+
+    def __init__(
+        self,
+        checklist: Checklist,
+        record: Record,
+        *,
+        records_dir: Path,
+        path: Path | None = None,
+        fingerprint: str | None = None,
+        clock: Clock = rec.now_utc,
+        user: str | None = None,
+        warnings: list[str] | None = None,
+    ) -> None:
+        self.checklist = checklist
+        self.record = record
+        self.records_dir = records_dir
+        #: The record file; None until the first save of a new exam creates it.
+        self.path = path
+        #: Fingerprint of the file as last loaded or saved (conflict detection).
+        self.fingerprint = fingerprint
+        self.clock = clock
+        #: Who makes the changes (the amendment log's ``by``); defaults to the record's examiner.
+        self.user = user or record.exam.examiner or "unknown"
+        #: Warnings from loading the record (unknown items, older checklist version).
+        self.warnings = list(warnings or [])
+        #: True while a change has not reached the disk (the last save failed).
+        self.dirty = False
+        #: Digits typed so far for a number item (committed with :meth:`commit_number`).
+        self.number_buffer = ""
+        self._evaluation: Evaluation | None = None
+        first = self._first_position(0)
+        self.cursor = first or Cursor(0, checklist.sections[0].items[0].id, None)
+
+    # -- building ---------------------------------------------------------------------------
+
+    @classmethod
+    def start(
+        cls,
+        checklist: Checklist,
+        records_dir: Path,
+        *,
+        patient: str,
+        examiner: str,
+        side: str,
+        clock: Clock = rec.now_utc,
+    ) -> ExamSession:
+        """A new draft exam. Nothing is written until the first change (then the file appears)."""
+        record = rec.new_record(checklist, patient, examiner, side, started_at=clock())
+        return cls(checklist, record, records_dir=records_dir, clock=clock)
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        *,
+        checklist: Checklist | None = None,
+        clock: Clock = rec.now_utc,
+        user: str | None = None,
+    ) -> ExamSession:
+        """A saved record, positioned at its first unanswered value. Raises RecordError."""
+        loaded = storage.load_record(path, checklist=checklist)
+        session = cls(
+            loaded.checklist,
+            loaded.record,
+            records_dir=path.parent,
+            path=path,
+            fingerprint=loaded.fingerprint,
+            clock=clock,
+            user=user,
+            warnings=loaded.warnings,
+        )
+        session.goto_first_unanswered()
+        return session
+
+    # -- reading ----------------------------------------------------------------------------
+
+    @property
+    def sections(self) -> list[Section]:
+        return self.checklist.sections
+
+    @property
+    def section(self) -> Section:
+        return self.checklist.sections[self.cursor.section]
+
+    @property
+    def item(self) -> Item:
+        return self.checklist.items[self.cursor.item]
+
+    @property
+    def side(self) -> Side | None:
+        return self.cursor.side
+
+    @property
+    def value(self) -> Value | None:
+        """The value under the cursor."""
+        return self.record.get(self.cursor.item, self.cursor.side)
+
+    def is_shown(self, item: Item, side: Side | None = None) -> bool:
+        return rec.is_shown(self.checklist, self.record, item.id, side)
+
+    def shown_sides(self, item: Item) -> list[Side | None]:
+        """The sides of an item whose show-condition holds ([None] for a one-value item)."""
+        return [s for s in rec.slots(self.checklist, item) if self.is_shown(item, s)]
+
+    def shown_items(self, section_index: int | None = None) -> list[Item]:
+        """The items of a section (default: the current one) with at least one shown value."""
+        idx = self.cursor.section if section_index is None else section_index
+        return [i for i in self.checklist.sections[idx].items if self.shown_sides(i)]
+
+    def progress(self, section_index: int | None = None) -> tuple[int, int]:
+        """(answered, applicable) values of one section, or of the whole exam with None."""
+        sid = None if section_index is None else self.checklist.sections[section_index].id
+        return rec.progress(self.checklist, self.record, sid)
+
+    def unanswered(self) -> list[tuple[str, list[tuple[Item, Side | None]]]]:
+        return rec.unanswered(self.checklist, self.record)
+
+    @property
+    def evaluation(self) -> Evaluation:
+        """Flags, screening warnings and the pattern for the record as it stands (cached)."""
+        if self._evaluation is None:
+            from exam_tui import rules
+
+            self._evaluation = rules.evaluate(self.checklist, self.record)
+        return self._evaluation
+
+    # -- moving -----------------------------------------------------------------------------
+
+    def _positions(self) -> list[Cursor]:
+        """Every shown (section, item, side) in exam order."""
+        out = []
+        for si, section in enumerate(self.checklist.sections):
+            for item in section.items:
+                out.extend(Cursor(si, item.id, s) for s in self.shown_sides(item))
+        return out
+
+    def _first_position(self, section_index: int) -> Cursor | None:
+        for item in self.checklist.sections[section_index].items:
+            sides = self.shown_sides(item)
+            if sides:
+                return Cursor(section_index, item.id, sides[0])
+        return None
+
+    def _revalidate_cursor(self) -> None:
+        """After a change hid the item (side) under the cursor, move to the nearest shown one."""
+        if self.is_shown(self.item, self.side):
+            return
+        sides = self.shown_sides(self.item)
+        if sides:
+            self.cursor = Cursor(self.cursor.section, self.cursor.item, sides[0])
+            return
+        self.move_item(-1) or self.move_item(1)
+
+    def goto(self, item_id: str, side: Side | None = None) -> None:
+        """Put the cursor on an item (and side); a hidden side falls back to a shown one."""
+        item = self.checklist.items[item_id]
+        section = self.checklist.sections.index(self.checklist.section_of[item_id])
+        if not item.bilateral:
+            side = None
+        elif side is None:
+            side = "left"
+        self.number_buffer = ""
+        self.cursor = Cursor(section, item_id, side)
+        self._revalidate_cursor()
+
+    def goto_first_unanswered(self) -> None:
+        """Cursor on the first value still unanswered (or stay put when all are answered)."""
+        for pos in self._positions():
+            if self.record.get(pos.item, pos.side) is None:
+                self.cursor = pos
+                return
+
+    def move_item(self, delta: int) -> bool:
+        """Previous/next shown item (crossing sections); keeps the side where it can."""
+        self.number_buffer = ""
+        rows: list[tuple[int, Item]] = [
+            (si, item)
+            for si, section in enumerate(self.checklist.sections)
+            for item in section.items
+            if self.shown_sides(item) or item.id == self.cursor.item
+        ]
+        here = next(n for n, (_, item) in enumerate(rows) if item.id == self.cursor.item)
+        n = here + delta
+        while 0 <= n < len(rows) and not self.shown_sides(rows[n][1]):
+            n += 1 if delta > 0 else -1
+        if not 0 <= n < len(rows) or n == here:
+            return False
+        si, item = rows[n]
+        sides = self.shown_sides(item)
+        side = self.cursor.side if self.cursor.side in sides else sides[0]
+        self.cursor = Cursor(si, item.id, side)
+        return True
+
+    def move_section(self, delta: int) -> bool:
+        """To the first shown item of the next/previous section that has one."""
+        self.number_buffer = ""
+        si = self.cursor.section + delta
+        while 0 <= si < len(self.checklist.sections):
+            first = self._first_position(si)
+            if first is not None:
+                self.cursor = first
+                return True
+            si += delta
+        return False
+
+    def goto_section(self, index: int) -> bool:
+        first = self._first_position(index) if 0 <= index < len(self.checklist.sections) else None
+        if first is None:
+            return False
+        self.number_buffer = ""
+        self.cursor = first
+        return True
+
+    def move_side(self, side: Side) -> bool:
+        """Left or right value of a bilateral item (when that side is shown)."""
+        if not self.item.bilateral or side == self.side or not self.is_shown(self.item, side):
+            return False
+        self.number_buffer = ""
+        self.cursor = Cursor(self.cursor.section, self.cursor.item, side)
+        return True
+
+    def advance(self) -> bool:
+        """After an answer: to the other side of a bilateral item, then the next shown value."""
+        self.number_buffer = ""
+        positions = self._positions()
+        try:
+            here = positions.index(self.cursor)
+        except ValueError:
+            self._revalidate_cursor()
+            return False
+        if here + 1 < len(positions):
+            self.cursor = positions[here + 1]
+            return True
+        return False
+
+    # -- answering --------------------------------------------------------------------------
+
+    def answer(self, key: str) -> bool:
+        """Handle one answer key for the current item; True when the key meant something.
+
+        One-key kinds record the value and move on. For numbers, digits and '.' are typed into
+        :attr:`number_buffer` (commit with :meth:`commit_number`), and backspace edits it.
+        Raises RecordError when the change was made but could not be saved.
+        """
+        item = self.item
+        if item.kind == "number":
+            if key in NUMBER_CHARS:
+                if len(self.number_buffer) < MAX_NUMBER_CHARS and not (key == "." and "." in self.number_buffer):
+                    self.number_buffer += key
+                return True
+            if key == "backspace":
+                self.number_buffer = self.number_buffer[:-1]
+                return True
+            if key == "enter":
+                return self.commit_number() is None
+            return False
+        value = answer_keys(item).get(key)
+        if value is None:
+            return False
+        try:
+            self.set_value(value)
+        finally:  # a failed save still moves on: the value is shown, and saved with the next change
+            self.advance()
+        return True
+
+    def commit_number(self) -> str | None:
+        """Record the typed number and move on. Returns None, or why the number was refused."""
+        text, self.number_buffer = self.number_buffer, ""
+        if not text:
+            return "type a number first"
+        try:
+            number: float = float(text)
+        except ValueError:
+            return f"{text!r} is not a number"
+        value: int | float = int(number) if number.is_integer() and "." not in text else number
+        try:
+            self.item.check_value(value)
+        except ValueError as exc:
+            return str(exc)
+        try:
+            self.set_value(value)
+        finally:
+            self.advance()
+        return None
+
+    def set_value(self, value: Value | None, item_id: str | None = None, side: Side | None = None) -> None:
+        """Record (None: clear) a value, under the cursor unless an item is given; then save."""
+        item = self.checklist.items[item_id] if item_id else self.item
+        side = side if item_id else self.side
+        self.record.set_value(item, side, value, by=self.user, at=self.clock())
+        self._changed()
+
+    def clear(self) -> bool:
+        """Clear the value under the cursor (back to not tested / not asked)."""
+        self.number_buffer = ""
+        if self.value is None:
+            return False
+        self.set_value(None)
+        return True
+
+    def fill_normal_section(self) -> int:
+        """Every unanswered shown value of this section gets its item's normal value; then the
+        next section. Numbers, choices and text have no normal value and are left alone.
+        Returns how many values were filled (saved once, at the end)."""
+        self.number_buffer = ""
+        at = self.clock()
+        filled = 0
+        for item in self.section.items:
+            normal = item.normal_value
+            if normal is None:
+                continue
+            # Shown-ness is re-checked per item: a filled value may hide a later item.
+            for side in self.shown_sides(item):
+                if self.record.get(item.id, side) is None:
+                    self.record.set_value(item, side, normal, by=self.user, at=at)
+                    filled += 1
+        if not self.move_section(1):
+            self._revalidate_cursor()
+        if filled:
+            self._changed()
+        return filled
+
+    def note(self, item_id: str | None = None) -> str:
+        return self.record.note(item_id or self.cursor.item) or ""
+
+    def set_note(self, text: str | None, item_id: str | None = None) -> None:
+        """Add, change or (empty text) remove the note on an item (default: the current one)."""
+        item_id = item_id or self.cursor.item
+        if (text or "").strip() == self.note(item_id):
+            return
+        self.record.set_note(item_id, text, by=self.user, at=self.clock())
+        self._changed()
+
+    def complete(self) -> None:
+        """Mark the exam completed (a completed or amended record keeps its status) and save."""
+        self.record.complete(at=self.clock())
+        self._changed()
+
+    # -- saving -----------------------------------------------------------------------------
+
+    def _changed(self) -> None:
+        self._evaluation = None
+        self.dirty = True
+        self._revalidate_cursor()
+        self.save()
+
+    def save(self) -> Path:
+        """Write the record now (the first save creates its file). Raises RecordError."""
+        if self.path is None:
+            try:
+                storage.ensure_private_dir(self.records_dir)
+            except OSError as exc:
+                raise RecordError(
+                    f"cannot create the records folder ({exc.strerror or exc})", path=self.records_dir
+                ) from None
+            path = storage.new_record_path(self.records_dir, self.record)
+            self.fingerprint = storage.save_record(path, self.record, None)
+            self.path = path
+        else:
+            self.fingerprint = storage.save_record(self.path, self.record, self.fingerprint)
+        self.dirty = False
+        return self.path
+
+    def reload(self) -> None:
+        """Re-read the file from disk (after a conflict), dropping unsaved changes."""
+        if self.path is None:
+            return
+        loaded = storage.load_record(self.path, checklist=self.checklist)
+        self.record, self.fingerprint, self.warnings = loaded.record, loaded.fingerprint, loaded.warnings
+        self.dirty = False
+        self._evaluation = None
+        self._revalidate_cursor()
