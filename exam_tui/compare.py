@@ -1,0 +1,465 @@
+"""Follow-up exams: what changed since a patient's previous exam, and progression flags.
+
+Headless (never imports textual). The CLI's ``compare``, ``flags --prior`` and
+``summary --prior``, the rules engine (``rules.evaluate(prior=...)``) and the app all use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from exam_tui import rules
+from exam_tui.checklist import Checklist, Item
+from exam_tui.errors import RecordError
+from exam_tui.record import Record, Side
+
+if TYPE_CHECKING:
+    from exam_tui.storage import LoadedRecord
+
+ChangeKind = Literal["worse", "better", "new finding", "no longer present", "changed"]
+Value = str | int | float
+
+#: Numbers whose direction is clinically meaningful: +1 higher is better, -1 lower is better.
+#: SLR angle: symptoms appear later in the raise; bridge reps: hamstring capacity (clinical
+#: reference: <20 poor, >30 good); pain score: 0–10 rating. Durations only ever "change".
+NUMBER_DIRECTION: dict[str, int] = {"slr_angle": +1, "single_leg_bridge_reps": +1, "pain_score": -1}
+
+#: Severity of a sensation finding; "increased" is not on this scale (only "changed").
+_SENSATION_SEVERITY = {"normal": 0, "reduced": 1, "absent": 2}
+_NORMAL_REFLEX = 2
+
+#: Root levels whose myotomes count for progression. Knee flexion has no root in the checklist
+#: (hamstring power, weak after a strain or avulsion), so it never counts.
+ROOT_MYOTOME_LEVELS = frozenset({"L4", "L5", "S1"})
+
+PROGRESSION_FLAG_ID = "P1"
+PROGRESSION_TITLE = "Progressive neurological deficit"
+PROGRESSION_ADVICE = (
+    "Consider urgent MRI and spinal surgical referral: a neurological deficit has progressed "
+    "since the previous exam."
+)
+PROGRESSION_SOURCE = "ACP/APS (Chou 2007)"
+
+NOT_IN_CHECKLIST = "not in current checklist"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One item (and side) whose value differs between the two exams."""
+
+    item: str
+    side: Side | None
+    label: str
+    old: Value
+    new: Value
+    kind: ChangeKind
+    section: str = ""
+    old_text: str = ""
+    new_text: str = ""
+
+    def line(self) -> str:
+        """E.g. ``Great toe extension (L5) L: MRC 4/5 → 3/5 (worse)``."""
+        return f"{self.label}{_side_suffix(self.side)}: {self.old_text} → {self.new_text} ({self.kind})"
+
+
+@dataclass(frozen=True)
+class Uncompared:
+    """A value of the prior exam the current checklist cannot place (item gone, or no longer
+    recorded per side / recorded per side now)."""
+
+    item: str
+    side: Side | None
+    old: Value
+    reason: str = NOT_IN_CHECKLIST
+
+    def line(self) -> str:
+        return f"{self.item}{_side_suffix(self.side)}: {_plain(self.old)} ({self.reason})"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What changed between an earlier and a later exam of one patient."""
+
+    patient_id: str
+    old_path: Path | None
+    new_path: Path | None
+    old_started: datetime
+    new_started: datetime
+    changes: tuple[Change, ...]
+    uncompared: tuple[Uncompared, ...]
+    #: Values recorded at both exams and equal.
+    unchanged: int
+
+    @property
+    def old_date(self) -> str:
+        return self.old_started.date().isoformat()
+
+    @property
+    def new_date(self) -> str:
+        return self.new_started.date().isoformat()
+
+    @property
+    def interval_days(self) -> int:
+        """Calendar days between the exam dates (as recorded)."""
+        return (self.new_started.date() - self.old_started.date()).days
+
+    @property
+    def interval_weeks(self) -> float:
+        return round(self.interval_days / 7, 1)
+
+    def interval_text(self) -> str:
+        d = self.interval_days
+        days = f"{d} day" + ("" if d == 1 else "s")
+        return days if d < 7 else f"{days}, {self.interval_weeks:g} weeks"
+
+
+# ----------------------------------------------------------------------------- checks
+
+
+def _aware(dt: datetime) -> datetime:
+    """Naive times (a hand-written record) are taken as UTC, so they compare with aware ones."""
+    return dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)
+
+
+def check_same_patient(prior: LoadedRecord, current: LoadedRecord) -> None:
+    """Refuse (RecordError naming the prior file) to relate two records that are not an earlier
+    and a later exam of the same patient: a comparison across patients would be a clinical error."""
+    old_id, new_id = prior.record.patient.id.strip(), current.record.patient.id.strip()
+    if old_id != new_id:
+        raise RecordError(
+            f"is an exam of patient {old_id!r}, but {current.path} is of patient {new_id!r}: "
+            "refusing to compare exams of different patients",
+            path=prior.path,
+        )
+    old_t, new_t = _aware(prior.record.exam.started_at), _aware(current.record.exam.started_at)
+    if old_t >= new_t:
+        same = " (the same exam?)" if old_t == new_t else ""
+        raise RecordError(
+            f"the prior exam ({prior.record.exam.started_at:%Y-%m-%d %H:%M}) is not earlier than "
+            f"{current.path} ({current.record.exam.started_at:%Y-%m-%d %H:%M}){same}: "
+            "give the earlier record as the prior (OLD)",
+            path=prior.path,
+        )
+
+
+# ----------------------------------------------------------------------------- formatting
+
+
+def _side_suffix(side: Side | None) -> str:
+    return {"left": " L", "right": " R"}.get(side or "", "")
+
+
+def _plain(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v)
+
+
+def item_label(item: Item) -> str:
+    """The item's label with its root level, e.g. ``Great toe extension (L5)``."""
+    return f"{item.label} ({item.root})" if item.root else item.label
+
+
+def format_value(item: Item, value: Value, *, short: bool = False) -> str:
+    """A value in the rules' clinical notation; ``short`` drops the scale name, for the value
+    after the arrow: ``MRC 4/5 → 3/5``, ``reflex 2 (normal) → 1 (reduced)``."""
+    if item.kind == "text":
+        text = " ".join(str(value).split())
+        return repr(text if len(text) <= 40 else text[:39] + "…")
+    text = rules.format_value(item, value)
+    if short:
+        text = text.removeprefix("MRC ").removeprefix("reflex ")
+    return text
+
+
+# ----------------------------------------------------------------------------- direction
+
+
+def classify(item: Item, old: Value, new: Value) -> ChangeKind | None:
+    """The clinical direction of a change of ``item`` from ``old`` to ``new`` (None: unchanged)."""
+    if old == new:
+        return None
+    try:
+        old = item.check_value(old)
+        new = item.check_value(new)
+    except ValueError:
+        return "changed"  # a value the item no longer allows: no direction to give
+    if old == new:
+        return None
+    k = item.kind
+    if k == "mrc":
+        return "worse" if new < old else "better"  # type: ignore[operator]
+    if k == "reflex":
+        assert isinstance(old, int) and isinstance(new, int)
+        if new == 4:  # clonus: an upper motor neurone sign
+            return "worse"
+        if new < old:
+            # Falling below normal (2 → 1 → 0) is a root sign; 4 → 3 or 3 → 2 is towards normal.
+            return "worse" if new < _NORMAL_REFLEX else "better"
+        # Rising: out of a deficit (0/1 → higher) is better; 2 → 3 has no clear direction.
+        return "better" if old < _NORMAL_REFLEX or old == 4 else "changed"
+    if k == "sensation":
+        o, n = _SENSATION_SEVERITY.get(str(old)), _SENSATION_SEVERITY.get(str(new))
+        if o is None or n is None:
+            return "changed"
+        return "worse" if n > o else "better"
+    if k == "sign":
+        if new == "positive" and old == "negative":
+            return "new finding"
+        if new == "negative" and old == "positive":
+            return "no longer present"
+        return "changed"  # to or from equivocal
+    if k == "yes_no":
+        return "new finding" if new == "yes" else "no longer present"
+    if k == "plantar":
+        if new == "extensor" and old == "flexor":
+            return "worse"
+        if new == "flexor" and old == "extensor":
+            return "better"
+        return "changed"
+    if k == "number":
+        direction = NUMBER_DIRECTION.get(item.id)
+        if direction is None:
+            return "changed"
+        higher = new > old  # type: ignore[operator]
+        return "better" if higher == (direction > 0) else "worse"
+    return "changed"  # choice, text
+
+
+# ----------------------------------------------------------------------------- comparing
+
+
+def _slots(item: Item) -> tuple[Side | None, ...]:
+    return ("left", "right") if item.bilateral else (None,)
+
+
+def compare_records(
+    checklist: Checklist,
+    prior: Record,
+    current: Record,
+    *,
+    old_path: Path | None = None,
+    new_path: Path | None = None,
+) -> Comparison:
+    """Every changed value, per item and side, in checklist (clinical) order."""
+    changes: list[Change] = []
+    unchanged = 0
+    for section in checklist.sections:
+        for item in section.items:
+            for side in _slots(item):
+                old, new = prior.get(item.id, side), current.get(item.id, side)
+                if old is None or new is None:
+                    continue  # examined only once: nothing to compare
+                kind = classify(item, old, new)
+                if kind is None:
+                    unchanged += 1
+                    continue
+                changes.append(
+                    Change(
+                        item=item.id,
+                        side=side,
+                        label=item_label(item),
+                        old=old,
+                        new=new,
+                        kind=kind,
+                        section=section.title,
+                        old_text=format_value(item, old),
+                        new_text=format_value(item, new, short=True),
+                    )
+                )
+    return Comparison(
+        patient_id=current.patient.id,
+        old_path=old_path,
+        new_path=new_path,
+        old_started=prior.exam.started_at,
+        new_started=current.exam.started_at,
+        changes=tuple(changes),
+        uncompared=tuple(_uncompared(checklist, prior)),
+        unchanged=unchanged,
+    )
+
+
+def _uncompared(checklist: Checklist, prior: Record) -> Iterable[Uncompared]:
+    """Prior values the current checklist has no place for (never a crash: reported instead)."""
+    for item_id, f in prior.findings.items():
+        item = checklist.items.get(item_id)
+        for side, v in (("left", f.left), ("right", f.right), (None, f.value)):
+            if v is None:
+                continue
+            if item is None:
+                yield Uncompared(item_id, side, v)  # type: ignore[arg-type]
+            elif item.bilateral and side is None:
+                yield Uncompared(item_id, None, v, "recorded for one side only before; per side now")
+            elif not item.bilateral and side is not None:
+                yield Uncompared(item_id, side, v, "recorded per side before; one value now")  # type: ignore[arg-type]
+
+
+def compare_loaded(old: LoadedRecord, new: LoadedRecord) -> Comparison:
+    """Compare two loaded records of one patient (earlier first), in the newer record's checklist."""
+    check_same_patient(old, new)
+    return compare_records(new.checklist, old.record, new.record, old_path=old.path, new_path=new.path)
+
+
+# ----------------------------------------------------------------------------- output
+
+
+def to_json(result: Comparison) -> dict[str, Any]:
+    return {
+        "patient_id": result.patient_id,
+        "old": {
+            "file": str(result.old_path) if result.old_path else None,
+            "date": result.old_date,
+            "started_at": result.old_started.isoformat(),
+        },
+        "new": {
+            "file": str(result.new_path) if result.new_path else None,
+            "date": result.new_date,
+            "started_at": result.new_started.isoformat(),
+        },
+        "interval": {"days": result.interval_days, "weeks": result.interval_weeks},
+        "changes": [
+            {
+                "item": c.item,
+                "side": c.side,
+                "label": c.label,
+                "section": c.section,
+                "old": c.old,
+                "new": c.new,
+                "kind": c.kind,
+                "text": c.line(),
+            }
+            for c in result.changes
+        ],
+        "not_compared": [
+            {"item": u.item, "side": u.side, "old": u.old, "reason": u.reason} for u in result.uncompared
+        ],
+        "unchanged": result.unchanged,
+    }
+
+
+def _no_change_line(result: Comparison) -> str:
+    n = result.unchanged
+    return f"No change in the {n} value{'s' if n != 1 else ''} recorded at both exams."
+
+
+def change_lines(result: Comparison) -> list[str]:
+    """One line per change (clinical order), then the prior values not compared; for the
+    summary's "Since <date>" section."""
+    lines = [c.line() for c in result.changes]
+    if not lines:
+        lines.append(_no_change_line(result))
+    lines.extend(u.line() for u in result.uncompared)
+    return lines
+
+
+def format_text(result: Comparison) -> str:
+    out = [
+        f"Patient {result.patient_id}: exam of {result.new_date} compared with {result.old_date} "
+        f"({result.interval_text()} later)"
+    ]
+    if result.old_path or result.new_path:
+        out.append(f"Earlier: {result.old_path}  Later: {result.new_path}")
+    out.append("")
+    section = None
+    for c in result.changes:
+        if c.section != section:
+            if section is not None:
+                out.append("")
+            section = c.section
+            out.append(section)
+        out.append(f"  {c.line()}")
+    if not result.changes:
+        out.append(_no_change_line(result))
+    elif result.unchanged:
+        out += ["", f"Unchanged: {result.unchanged} other value{'s' if result.unchanged != 1 else ''} recorded at both exams."]
+    if result.uncompared:
+        out += ["", f"Recorded on {result.old_date} but not compared:"]
+        out += [f"  {u.line()}" for u in result.uncompared]
+    return "\n".join(out) + "\n"
+
+
+# ----------------------------------------------------------------------------- progression
+
+
+def _progressed(item: Item, old: Value, new: Value) -> bool:
+    """Whether this finding is a progressed root deficit (the P1 triggers)."""
+    if isinstance(old, bool) or isinstance(new, bool):
+        return False
+    if item.kind == "mrc" and item.root in ROOT_MYOTOME_LEVELS:
+        return isinstance(old, int) and isinstance(new, int) and new <= old - 1
+    if item.kind == "sensation" and item.root is not None:  # the dermatomes and the saddle
+        o, n = _SENSATION_SEVERITY.get(str(old)), _SENSATION_SEVERITY.get(str(new))
+        return o is not None and n is not None and n >= 1 and n > o
+    if item.kind == "reflex":
+        # "Dropped": lower than before and now reduced or absent (3 → 2 is back to normal).
+        return isinstance(old, int) and isinstance(new, int) and new < old and new < _NORMAL_REFLEX
+    return False
+
+
+def progression_flags(checklist: Checklist, prior: Record, current: Record) -> list[rules.Flag]:
+    """The urgent P1 flag when a root myotome, dermatome or reflex has worsened since ``prior``."""
+    triggered: list[str] = []
+    reasons: list[str] = []
+    when = prior.exam.started_at.date().isoformat()
+    for item in checklist.items.values():
+        for side in _slots(item):
+            old, new = prior.get(item.id, side), current.get(item.id, side)
+            if old is None or new is None:
+                continue
+            try:
+                old, new = item.check_value(old), item.check_value(new)
+            except ValueError:
+                continue
+            if not _progressed(item, old, new):
+                continue
+            if item.id not in triggered:
+                triggered.append(item.id)
+            reasons.append(
+                f"{item_label(item)}{_side_suffix(side)}: {format_value(item, old)} on {when} "
+                f"→ {format_value(item, new, short=True)} now"
+            )
+    if not triggered:
+        return []
+    return [
+        rules.Flag(
+            id=PROGRESSION_FLAG_ID,
+            title=PROGRESSION_TITLE,
+            urgency="urgent",
+            actions=("imaging", "referral"),
+            advice=PROGRESSION_ADVICE,
+            triggered_by=tuple(triggered),
+            reasons=tuple(reasons),
+            source=PROGRESSION_SOURCE,
+            escalated_because=None,
+        )
+    ]
+
+
+# ----------------------------------------------------------------------------- the folder
+
+
+def latest_prior(
+    records_dir: Path, patient_id: str, before: datetime, exclude: Path | None = None
+) -> LoadedRecord | None:
+    """The latest record of this patient in the folder started before ``before`` (not
+    ``exclude``, the exam being edited); unreadable or invalid files are skipped."""
+    from exam_tui.storage import list_records, load_record
+
+    skip = exclude.resolve() if exclude is not None else None
+    limit = _aware(before)
+    for summary in list_records(records_dir):  # newest exam first
+        if summary.error or summary.started_at is None or summary.patient_id.strip() != patient_id.strip():
+            continue
+        if _aware(summary.started_at) >= limit or (skip is not None and summary.path.resolve() == skip):
+            continue
+        try:
+            loaded = load_record(summary.path)
+        except RecordError:
+            continue
+        if loaded.record.patient.id.strip() == patient_id.strip():
+            return loaded
+    return None
