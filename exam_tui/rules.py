@@ -322,8 +322,8 @@ def _screening_warning(
 def evaluate(checklist: Checklist, record: Record, prior: Record | None = None) -> Evaluation:
     """Every flag, screening warning and the pattern for this record.
 
-    ``prior`` (an earlier exam of the same patient) is accepted for progression rules to come;
-    it does not change the result yet.
+    ``prior`` (an earlier exam of the same patient) adds the progression flag (P1, see
+    compare.progression_flags), merged in urgency order.
     """
     compiled = _compiled(checklist)
     pattern, pattern_matches = _pattern(checklist, record, compiled)
@@ -380,11 +380,17 @@ def evaluate(checklist: Checklist, record: Record, prior: Record | None = None) 
         )
         flags.append((_urgency_rank(urgency), n, flag))
     flags.sort(key=lambda t: (t[0], t[1]))
-    return Evaluation(
+    ev = Evaluation(
         flags=tuple(f for _, _, f in flags),
         warnings=tuple(warnings),
         pattern=pattern,
     )
+    if prior is not None:
+        # Lazy import: compare imports this module for Flag and format_value.
+        from exam_tui.compare import progression_flags
+
+        ev = ev.with_flags(progression_flags(checklist, prior, record))
+    return ev
 
 
 # ----------------------------------------------------------------------------- output
@@ -458,4 +464,4 @@ def format_text(ev: Evaluation) -> str:
         lines.append("")
     if not any(f.urgency == "emergency" for f in ev.flags):
         lines.append(SAFETY_NET_TEXT)
-    return "\n".join(lines).rstrip() + "\n"
+    return "\n".join(lines).rstrip()
