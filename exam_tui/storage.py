@@ -174,12 +174,19 @@ def parse_record(
     try:
         record = Record.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
+        errors = exc.errors()
+        err = errors[0]
         loc = [str(p) for p in err["loc"]]
         item = loc[1] if len(loc) >= 2 and loc[0] == "findings" else None
+        msg = err["msg"]
+        if item and len(loc) > 3:
+            # A finding value is text or a number: pydantic reports one error per member of
+            # that union ("left.str: Input should be a valid string"); say what was wrong instead.
+            loc, msg = loc[:3], f"{_show_value(err['input'])} is not a valid value"
         field = ".".join(loc[2:] if item else loc)
-        more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-        raise RecordError(f"{field}: {err['msg']}{more}", path=path, item=item) from None
+        n = len({tuple(str(p) for p in e["loc"][:3]) for e in errors})
+        more = f" (and {n - 1} more problems)" if n > 1 else ""
+        raise RecordError(f"{field}: {msg}{more}", path=path, item=item) from None
     try:
         warnings = validate_findings(record, checklist)
     except RecordError as exc:
@@ -189,6 +196,13 @@ def parse_record(
             f"recorded with checklist version {record.checklist_version}; this is {checklist.version}"
         )
     return record, checklist, warnings
+
+
+def _show_value(value: Any) -> str:
+    """A value as it looks in the TOML file (``true``, not ``True``)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return repr(value)
 
 
 def load_record(
