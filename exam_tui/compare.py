@@ -63,7 +63,8 @@ class Change:
 
     def line(self) -> str:
         """E.g. ``Great toe extension (L5) L: MRC 4/5 → 3/5 (worse)``."""
-        return f"{self.label}{_side_suffix(self.side)}: {self.old_text} → {self.new_text} ({self.kind})"
+        where = f"{self.label}{_side_suffix(self.side)}"
+        return f"{where}: {self.old_text} → {self.new_text} ({self.kind})"
 
 
 @dataclass(frozen=True)
@@ -293,15 +294,19 @@ def _uncompared(checklist: Checklist, prior: Record) -> Iterable[Uncompared]:
             if item is None:
                 yield Uncompared(item_id, side, v)  # type: ignore[arg-type]
             elif item.bilateral and side is None:
-                yield Uncompared(item_id, None, v, "recorded for one side only before; per side now")
+                yield Uncompared(
+                    item_id, None, v, "recorded for one side only before; per side now"
+                )
             elif not item.bilateral and side is not None:
                 yield Uncompared(item_id, side, v, "recorded per side before; one value now")  # type: ignore[arg-type]
 
 
 def compare_loaded(old: LoadedRecord, new: LoadedRecord) -> Comparison:
-    """Compare two loaded records of one patient (earlier first), in the newer record's checklist."""
+    """Compare two records of one patient (earlier first), in the newer record's checklist."""
     check_same_patient(old, new)
-    return compare_records(new.checklist, old.record, new.record, old_path=old.path, new_path=new.path)
+    return compare_records(
+        new.checklist, old.record, new.record, old_path=old.path, new_path=new.path
+    )
 
 
 # ----------------------------------------------------------------------------- output
@@ -335,7 +340,8 @@ def to_json(result: Comparison) -> dict[str, Any]:
             for c in result.changes
         ],
         "not_compared": [
-            {"item": u.item, "side": u.side, "old": u.old, "reason": u.reason} for u in result.uncompared
+            {"item": u.item, "side": u.side, "old": u.old, "reason": u.reason}
+            for u in result.uncompared
         ],
         "unchanged": result.unchanged,
     }
@@ -347,10 +353,11 @@ def _no_change_line(result: Comparison) -> str:
 
 
 def change_lines(result: Comparison) -> list[str]:
-    """One line per change (clinical order), then the prior values not compared; for the
-    summary's "Since <date>" section."""
-    lines = [c.line() for c in result.changes]
-    if not lines:
+    """The interval, one line per change (clinical order), then the prior values not compared;
+    for the summary's "Since <date>" section."""
+    lines = [f"Interval: {result.interval_text()}."]
+    lines += [c.line() for c in result.changes]
+    if not result.changes:
         lines.append(_no_change_line(result))
     lines.extend(u.line() for u in result.uncompared)
     return lines
@@ -375,7 +382,11 @@ def format_text(result: Comparison) -> str:
     if not result.changes:
         out.append(_no_change_line(result))
     elif result.unchanged:
-        out += ["", f"Unchanged: {result.unchanged} other value{'s' if result.unchanged != 1 else ''} recorded at both exams."]
+        out += [
+            "",
+            f"Unchanged: {result.unchanged} other value{'s' if result.unchanged != 1 else ''}"
+            " recorded at both exams.",
+        ]
     if result.uncompared:
         out += ["", f"Recorded on {result.old_date} but not compared:"]
         out += [f"  {u.line()}" for u in result.uncompared]
@@ -452,9 +463,15 @@ def latest_prior(
     skip = exclude.resolve() if exclude is not None else None
     limit = _aware(before)
     for summary in list_records(records_dir):  # newest exam first
-        if summary.error or summary.started_at is None or summary.patient_id.strip() != patient_id.strip():
+        if (
+            summary.error
+            or summary.started_at is None
+            or summary.patient_id.strip() != patient_id.strip()
+        ):
             continue
-        if _aware(summary.started_at) >= limit or (skip is not None and summary.path.resolve() == skip):
+        if _aware(summary.started_at) >= limit or (
+            skip is not None and summary.path.resolve() == skip
+        ):
             continue
         try:
             loaded = load_record(summary.path)
