@@ -133,9 +133,17 @@ def cmd_summary(args: argparse.Namespace) -> int:
     if args.width < 40:
         raise ExamTuiError(f"--width {args.width} is too narrow (40 columns at least)")
     loaded = _load(args.file, args)
-    prior = _prior(args, loaded)
+    prior, changes = None, None
+    if args.prior:
+        from exam_tui import compare
+
+        prior_loaded = _load(args.prior, args)
+        result = compare.compare_loaded(prior_loaded, loaded)  # refuses another patient
+        prior, changes = prior_loaded.record, compare.change_lines(result)
     ev = rules.evaluate(loaded.checklist, loaded.record, prior=prior)
-    text = summary.render_summary(loaded.checklist, loaded.record, ev, width=args.width, prior=prior)
+    text = summary.render_summary(
+        loaded.checklist, loaded.record, ev, width=args.width, prior=prior, changes=changes
+    )
     if args.output:
         out = Path(args.output)
         if out.resolve() == Path(args.file).resolve():
