@@ -850,7 +850,7 @@ def test_format_text_most_urgent_first_with_reasons(cl: Checklist) -> None:
     assert rules.NO_FLAGS_TEXT not in text
 
 
-def test_prior_is_accepted_and_ignored(cl: Checklist) -> None:
+def test_prior_without_worsening_adds_no_flag(cl: Checklist) -> None:
     rec = build(cl, {"history_of_cancer": "yes"})
     assert rules.evaluate(cl, rec, prior=build(cl)) == rules.evaluate(cl, rec)
 
