@@ -1,0 +1,202 @@
+"""The exam app: builds an ExamSession from the start mode and shows it; run_app is the CLI's entry point."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from exam_tui import storage
+from exam_tui.checklist import Checklist
+from exam_tui.errors import RecordError
+from exam_tui.record import now_utc
+from exam_tui.session import Clock, ExamSession
+from exam_tui.tui.commands import EXAM_COMMANDS
+from exam_tui.tui.screens.exam import ExamScreen
+from exam_tui.tui.screens.home import HomeScreen
+from exam_tui.tui.screens.new_exam import OPEN_RECORD, NewExam, NewExamDialog
+from exam_tui.tui.screens.picker import RecordPicker
+
+EXIT_ERROR = 2
+
+
+class ExamApp(App[int]):
+    """Start (resume a draft, a new exam, or pick a record), then the exam screen."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "exam-tui"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        *,
+        records_dir: Path,
+        checklist: Checklist,
+        clock: Clock = now_utc,
+        mode: str = "start",
+        patient: str | None = None,
+        examiner: str | None = None,
+        side: str | None = None,
+        record_path: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.records_dir = records_dir
+        self.checklist = checklist
+        self.clock = clock
+        self.mode = mode
+        self.start_args = (patient, examiner, side)
+        self.record_path = record_path
+        #: The exam being shown, once there is one.
+        self.session: ExamSession | None = None
+
+    def get_default_screen(self) -> Screen[None]:
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        patient, examiner, side = self.start_args
+        if self.mode == "open" and self.record_path is not None:
+            self.open_record(self.record_path, exit_on_error=True)
+        elif self.mode == "new":
+            if patient and examiner and side:
+                self.start_exam(NewExam(patient, examiner, side))
+            else:
+                self.push_screen(NewExamDialog(patient, examiner, side, allow_open=False), self._new_exam_result)
+        elif self._drafts():
+            self.push_screen(
+                RecordPicker(
+                    self.records_dir,
+                    self.checklist,
+                    title="Unfinished exams: enter resumes one · esc for a new exam or another record",
+                    initial_filter="draft",
+                ),
+                self._picked,
+            )
+        else:
+            self.action_new_exam()
+
+    def _drafts(self) -> bool:
+        # Only the header of each file is read (storage.read_summary), not the findings.
+        return any(s.status == "draft" for s in storage.list_records(self.records_dir))
+
+    # -- start flow ---------------------------------------------------------------------------
+
+    def action_new_exam(self) -> None:
+        self.push_screen(NewExamDialog(), self._new_exam_result)
+
+    def action_open_record(self) -> None:
+        self.push_screen(RecordPicker(self.records_dir, self.checklist), self._picked)
+
+    def _new_exam_result(self, result: NewExam | str | None) -> None:
+        if result == OPEN_RECORD:
+            self.action_open_record()
+        elif isinstance(result, NewExam):
+            self.start_exam(result)
+        elif self.mode == "new":
+            self.exit(0)
+
+    def _picked(self, path: Path | None) -> None:
+        if path is not None:
+            self.open_record(path)
+
+    def start_exam(self, new: NewExam) -> None:
+        try:
+            session = ExamSession.start(
+                self.checklist,
+                self.records_dir,
+                patient=new.patient,
+                examiner=new.examiner,
+                side=new.side,
+                clock=self.clock,
+            )
+        except RecordError as exc:
+            self.notify(str(exc), title="Cannot start the exam", severity="error")
+            return
+        self.show_session(session)
+
+    def open_record(self, path: Path, *, exit_on_error: bool = False) -> None:
+        try:
+            session = ExamSession.open(path, checklist=self.checklist, clock=self.clock)
+        except RecordError as exc:
+            if exit_on_error:
+                self.exit(EXIT_ERROR, return_code=EXIT_ERROR, message=f"exam-tui: {exc}")
+            else:
+                self.notify(str(exc), title="Cannot open the record", severity="error")
+            return
+        self.show_session(session)
+
+    def show_session(self, session: ExamSession) -> None:
+        self.session = session
+        self.switch_screen(ExamScreen(session)) if isinstance(self.screen, ExamScreen) else self.push_screen(
+            ExamScreen(session)
+        )
+
+    # -- command palette: the exam screen's commands, from the same table as its keys ----------
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, ExamScreen):
+            for c in EXAM_COMMANDS:
+                yield SystemCommand(
+                    f"{c.label.capitalize()} ({c.display})",
+                    c.help,
+                    partial(screen.run_action, c.action),
+                )
+        elif isinstance(screen, HomeScreen):
+            yield SystemCommand("New exam (n)", "Start a new exam", self.action_new_exam)
+            yield SystemCommand("Open a record (o)", "Pick a saved record", self.action_open_record)
+
+
+def create_app(
+    *,
+    records_dir: Path,
+    checklist: Checklist,
+    clock: Clock = now_utc,
+    mode: str = "start",
+    patient: str | None = None,
+    examiner: str | None = None,
+    side: str | None = None,
+    record_path: Path | None = None,
+) -> ExamApp:
+    """The app with its dependencies passed in (tests give tmp_path and a frozen clock)."""
+    return ExamApp(
+        records_dir=records_dir,
+        checklist=checklist,
+        clock=clock,
+        mode=mode,
+        patient=patient,
+        examiner=examiner,
+        side=side,
+        record_path=record_path,
+    )
+
+
+def run_app(
+    *,
+    records_dir: Path,
+    checklist: Checklist,
+    mode: str,
+    patient: str | None,
+    examiner: str | None,
+    side: str | None,
+    record_path: Path | None,
+) -> int:
+    """Run the app in this terminal; returns the exit status."""
+    app = create_app(
+        records_dir=records_dir,
+        checklist=checklist,
+        mode=mode,
+        patient=patient,
+        examiner=examiner,
+        side=side,
+        record_path=record_path,
+    )
+    app.run()
+    if app.return_code and app.return_code != 0:
+        return app.return_code
+    return 0
+
+
+__all__ = ["ExamApp", "create_app", "run_app"]

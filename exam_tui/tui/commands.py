@@ -1,0 +1,87 @@
+"""Every exam-screen command, declared once: its keys, footer text, help text and palette entry.
+
+The footer (``Binding``), the help screen and the command palette are all derived from
+:data:`EXAM_COMMANDS`, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+from exam_tui.session import ANSWER_KEYS
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command of the exam screen."""
+
+    action: str
+    #: Textual key names, comma-separated (the first is the main one).
+    keys: str
+    #: How the keys are written for people ("↑ k").
+    display: str
+    #: Short footer label.
+    label: str
+    #: One-line explanation (help screen, palette, tooltip).
+    help: str
+    #: Shown in the footer (the rest are in the help screen and the palette).
+    footer: bool = True
+
+
+EXAM_COMMANDS: tuple[Command, ...] = (
+    Command("help", "question_mark", "?", "help", "Every key, and the answer keys of each kind of finding"),
+    Command("next_item", "down,j", "↓ j", "next", "Next item", footer=False),
+    Command("previous_item", "up,k", "↑ k", "prev", "Previous item", footer=False),
+    Command("next_section", "right_square_bracket", "]", "section", "Next section"),
+    Command("previous_section", "left_square_bracket", "[", "prev section", "Previous section", footer=False),
+    Command("side('left')", "left,h", "← h", "left leg", "Left leg of a bilateral item", footer=False),
+    Command("side('right')", "right,l", "→ l", "right leg", "Right leg of a bilateral item", footer=False),
+    Command("clear", "x,delete", "x", "clear", "Clear the value under the cursor (not tested / not asked)"),
+    Command(
+        "fill_normal",
+        "N,shift+n",
+        "N",
+        "normal",
+        "Mark every unanswered value of this section normal, then go to the next section",
+    ),
+    Command("note", "m,semicolon", "m", "note", "Add or edit a note on the current item"),
+    Command("summary", "s", "s", "summary", "The plain-text summary (copy it, or write a .txt)"),
+    Command("complete", "ctrl+s", "^s", "complete", "Save and mark the exam completed (asks first)"),
+    Command("quit", "q,ctrl+q", "q", "quit", "Quit (every answer is already saved)"),
+)
+
+#: The answer keys per kind, for the help screen (choices and numbers are described in words).
+ANSWER_HELP: tuple[tuple[str, str], ...] = (
+    *(
+        (kind, "  ".join(f"{k} {v}" for k, v in keys.items()))
+        for kind, keys in ANSWER_KEYS.items()
+        if kind not in ("reflex", "mrc")
+    ),
+    ("reflex", "0–4 (0 absent, 1 reduced, 2 normal, 3 brisk, 4 clonus)"),
+    ("mrc", "0–5 (MRC grade; 5 normal)"),
+    ("choice", "1–9, in the order shown"),
+    ("number", "type the digits (and .), then enter; backspace corrects"),
+)
+
+#: Every key that can answer some item (one binding each; the session decides what it means).
+ANSWER_KEY_NAMES: tuple[str, ...] = (
+    *sorted({k for keys in ANSWER_KEYS.values() for k in keys if not k.isdigit()}),
+    *"0123456789",
+    "full_stop",
+    "backspace",
+    "enter",
+)
+
+
+def exam_bindings() -> list[Binding]:
+    """The exam screen's bindings: the commands above, plus one hidden binding per answer key."""
+    out = [
+        Binding(c.keys, c.action, c.label, show=c.footer, key_display=c.display, tooltip=c.help, id=c.action)
+        for c in EXAM_COMMANDS
+    ]
+    for name in ANSWER_KEY_NAMES:
+        key = {"full_stop": ".", "backspace": "backspace", "enter": "enter"}.get(name, name)
+        out.append(Binding(name, f"answer({key!r})", "answer", show=False))
+    return out

@@ -1,0 +1,54 @@
+"""The confirmation before marking an exam completed, listing what is still unanswered."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from exam_tui.checklist import Item
+from exam_tui.record import Side
+
+
+def unanswered_text(titles: dict[str, str], missing: list[tuple[str, list[tuple[Item, Side | None]]]]) -> Text:
+    text = Text()
+    if not missing:
+        text.append("Every applicable item is answered.")
+        return text
+    for n, (section_id, values) in enumerate(missing):
+        if n:
+            text.append("\n")
+        text.append(f"{titles.get(section_id, section_id)} ({len(values)}): ", style="bold")
+        text.append(", ".join(f"{i.label}{' ' + s[0].upper() if s else ''}" for i, s in values))
+    return text
+
+
+class CompleteDialog(ModalScreen[bool]):
+    """Dismisses with True (mark completed) or False (go back to the exam)."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "back to the exam"),
+        Binding("enter", "confirm", "mark completed"),
+    ]
+
+    def __init__(self, unanswered: Text, already: str | None = None) -> None:
+        super().__init__()
+        self.unanswered, self.already = unanswered, already
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            title = "Mark this exam completed?" if not self.already else f"Save this {self.already} exam?"
+            yield Static(title, classes="title")
+            yield Static("Still unanswered:", classes="label")
+            with VerticalScroll(id="missing"):
+                yield Static(self.unanswered)
+            yield Static("enter complete · esc back to the exam", classes="hint")
+
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

@@ -1,0 +1,171 @@
+"""The exam screen: sections, the current section's items, the current item in full, and live flags."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from exam_tui.errors import RecordConflictError, RecordError
+from exam_tui.session import ExamSession
+from exam_tui.tui.commands import exam_bindings
+from exam_tui.tui.screens.complete import CompleteDialog, unanswered_text
+from exam_tui.tui.screens.help import HelpScreen
+from exam_tui.tui.screens.note import NoteDialog
+from exam_tui.tui.screens.summary import SummaryScreen
+from exam_tui.tui.widgets import FlagsPanel, ItemDetail, ItemTable, SectionList
+
+SIDE_MARK = {"left": "L", "right": "R", "both": "L+R"}
+
+
+class ExamScreen(Screen[None]):
+    """Draws an ExamSession; every key is a call on the session, then a redraw."""
+
+    BINDINGS = exam_bindings()
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
+
+    def __init__(self, session: ExamSession) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status-bar")
+        with Horizontal(id="body"):
+            with Vertical(id="side-column"):
+                yield SectionList(id="sections")
+                with VerticalScroll(id="flags-box", can_focus=False):
+                    yield FlagsPanel(id="flags")
+            with Vertical(id="main-column"):
+                yield ItemTable(id="items")
+                with VerticalScroll(id="detail-box", can_focus=False):
+                    yield ItemDetail(id="detail")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#flags-box").border_title = "Flags"
+        self.query_one("#detail-box").border_title = "Item"
+        self.query_one("#sections").border_title = "Sections"
+        self.refresh_view()
+        for warning in self.session.warnings:
+            self.notify(warning, title="Record", severity="warning", timeout=8)
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def refresh_view(self) -> None:
+        s = self.session
+        bar = Text(no_wrap=True, overflow="ellipsis")
+        bar.append(f" {s.record.patient.id}", style="bold")
+        bar.append(f" · {s.record.exam.examiner or '?'} · affected {SIDE_MARK[s.record.exam.affected_side]} · ")
+        status = s.record.status
+        bar.append(status.upper() if status != "draft" else "draft", style="bold" if status != "draft" else "")
+        if s.dirty:
+            bar.append(" · NOT SAVED", style="bold reverse")
+        elif s.path is not None:
+            bar.append(f" · saved {s.path.name}", style="dim")
+        else:
+            bar.append(" · nothing entered yet", style="dim")
+        self.query_one("#status-bar", Static).update(bar)
+        self.query_one(SectionList).show(s)
+        self.query_one(ItemTable).show(s)
+        self.query_one(ItemDetail).show(s)
+        self.query_one(FlagsPanel).show(s.evaluation)
+        self.query_one("#detail-box", VerticalScroll).scroll_home(animate=False)
+        flags = s.evaluation.flags
+        box = self.query_one("#flags-box")
+        box.border_title = f"Flags ({len(flags)})" if flags else "Flags"
+        box.set_class(any(f.urgency == "emergency" for f in flags), "-emergency")
+
+    def _do(self, change: Callable[[], Any]) -> Any:
+        """Run a session call; show a failed save instead of crashing. Always redraw."""
+        result = None
+        try:
+            result = change()
+        except RecordConflictError as exc:
+            self.notify(f"{exc}", title="Not saved: the file changed elsewhere", severity="error", timeout=15)
+        except RecordError as exc:
+            self.notify(f"{exc}", title="Not saved", severity="error", timeout=15)
+        self.refresh_view()
+        return result
+
+    # -- actions (declared once in tui/commands.py) -------------------------------------------
+
+    def action_answer(self, key: str) -> None:
+        s = self.session
+        if s.item.kind == "number" and key == "enter":
+            problem = self._do(s.commit_number)
+            if problem:
+                self.notify(problem, title=s.item.label, severity="warning")
+            return
+        handled = self._do(lambda: s.answer(key))
+        if not handled and key not in ("enter", "backspace"):
+            self.notify(f"'{key}' does not answer {s.item.kind.replace('_', '/')} items", timeout=3)
+
+    def action_next_item(self) -> None:
+        self._do(lambda: self.session.move_item(1))
+
+    def action_previous_item(self) -> None:
+        self._do(lambda: self.session.move_item(-1))
+
+    def action_next_section(self) -> None:
+        self._do(lambda: self.session.move_section(1))
+
+    def action_previous_section(self) -> None:
+        self._do(lambda: self.session.move_section(-1))
+
+    def action_side(self, side: str) -> None:
+        self._do(lambda: self.session.move_side(side))  # type: ignore[arg-type]
+
+    def action_clear(self) -> None:
+        self._do(self.session.clear)
+
+    def action_fill_normal(self) -> None:
+        title = self.session.section.title
+        filled = self._do(self.session.fill_normal_section)
+        if filled:
+            self.notify(f"{title}: {filled} values marked normal", timeout=3)
+
+    def action_note(self) -> None:
+        item = self.session.item
+
+        def done(text: str | None) -> None:
+            if text is not None:
+                self._do(lambda: self.session.set_note(text, item.id))
+
+        self.app.push_screen(NoteDialog(item.label, self.session.note(item.id)), done)
+
+    def action_complete(self) -> None:
+        s = self.session
+        titles = {sec.id: sec.title for sec in s.sections}
+        already = s.record.status if s.record.status != "draft" else None
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                self._do(s.complete)
+                if not s.dirty:
+                    self.notify(f"Exam {s.record.status}: {s.path}", timeout=5)
+
+        self.app.push_screen(CompleteDialog(unanswered_text(titles, s.unanswered()), already), done)
+
+    def action_summary(self) -> None:
+        self.app.push_screen(SummaryScreen(self.session))
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
+
+    def action_quit(self) -> None:
+        if self.session.dirty:
+            self.notify(
+                "The last change could not be saved (see above). Press q again to quit anyway (the change is lost).",
+                severity="error",
+            )
+            if self.app.screen is self and getattr(self, "_quit_warned", False):
+                self.app.exit()
+            self._quit_warned = True
+            return
+        self.app.exit()

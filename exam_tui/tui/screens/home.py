@@ -1,0 +1,38 @@
+"""The start screen under the dialogs: start a new exam, open a record, or quit."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+WELCOME = """\
+exam-tui — posterior thigh pain: sciatica or hamstring?
+
+A structured exam, one key per finding, saved after every key.
+It supports your clinical judgement; it is not a diagnosis.
+
+  n   start a new exam
+  o   open a saved record (continue a draft, or amend)
+  q   quit"""
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("n", "app.new_exam", "new exam"),
+        Binding("o", "app.open_record", "open record"),
+        Binding("q,ctrl+q", "app.quit", "quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Center(), Vertical(id="welcome"):
+            yield Static(WELCOME, markup=False)
+            yield Static("", id="records-dir", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        records_dir = getattr(self.app, "records_dir", None)
+        if records_dir is not None:
+            self.query_one("#records-dir", Static).update(f"Records folder: {records_dir}")

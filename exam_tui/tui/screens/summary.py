@@ -1,0 +1,70 @@
+"""The summary screen: the plain-text summary, with keys to copy it or write it beside the record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from exam_tui import rules
+from exam_tui.session import ExamSession
+from exam_tui.storage import atomic_write_bytes
+
+
+def summary_text(session: ExamSession, width: int) -> str:
+    """summary.render_summary when it is installed; the flags text otherwise."""
+    try:
+        from exam_tui import summary
+    except ImportError:  # the summary module is optional in this layer's contract
+        return rules.format_text(session.evaluation)
+    return summary.render_summary(session.checklist, session.record, session.evaluation, width=width)
+
+
+class SummaryScreen(Screen[None]):
+    BINDINGS = [
+        Binding("c", "copy", "copy to clipboard"),
+        Binding("w", "write", "write .txt"),
+        Binding("escape,s,q", "close", "back"),
+    ]
+
+    def __init__(self, session: ExamSession) -> None:
+        super().__init__()
+        self.session = session
+        self.text = ""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="summary-scroll"):
+            yield Static(id="summary", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        width = max(40, min(100, self.app.size.width - 4))
+        self.text = summary_text(self.session, width)
+        self.query_one("#summary", Static).update(self.text)
+        self.query_one("#summary-scroll").focus()
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self.text)
+        self.notify("Summary copied to the clipboard (if your terminal allows it: OSC 52).")
+
+    def txt_path(self) -> Path | None:
+        return self.session.path.with_suffix(".txt") if self.session.path else None
+
+    def action_write(self) -> None:
+        path = self.txt_path()
+        if path is None:
+            self.notify("Nothing is saved yet: answer an item first.", severity="warning")
+            return
+        try:
+            atomic_write_bytes(path, self.text.encode("utf-8"))
+        except OSError as exc:
+            self.notify(f"{path}: could not write ({exc.strerror or exc})", title="Not written", severity="error")
+            return
+        self.notify(f"Written to {path}")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,79 @@
+"""The current item in full: its answer keys, how to perform it, what counts as positive, evidence, root."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from exam_tui import rules
+from exam_tui.checklist import Evidence, Item
+from exam_tui.session import ExamSession, answer_keys
+
+
+def evidence_line(ev: Evidence) -> str:
+    """Se/Sp/LR figures as the checklist sources them, with the source; nothing is computed."""
+    parts = []
+    for label, value in (
+        ("Se", ev.sensitivity),
+        ("Sp", ev.specificity),
+        ("LR+", ev.lr_positive),
+        ("LR−", ev.lr_negative),
+    ):
+        if value is not None:
+            parts.append(f"{label} {value:g}")
+    if ev.text:
+        parts.append(ev.text)
+    return f"{', '.join(parts)} [{ev.source}]"
+
+
+def keys_line(item: Item) -> str:
+    if item.kind == "number":
+        rng = f"{item.min:g}–{item.max:g}" if item.min is not None and item.max is not None else ""
+        unit = f" {item.unit}" if item.unit else ""
+        return f"type a number ({rng}{unit}), enter to save"
+    keys = answer_keys(item)
+    if item.kind == "choice":
+        return "  ".join(f"{k} {item.option_label(str(v))}" for k, v in keys.items())
+    if item.kind in ("reflex", "mrc"):
+        first, last = next(iter(keys)), list(keys)[-1]
+        return f"{first}–{last} ({'NINDS reflex grade' if item.kind == 'reflex' else 'MRC grade'})"
+    return "  ".join(f"{k} {v}" for k, v in keys.items())
+
+
+class ItemDetail(Static):
+    """What to do for the item under the cursor, and what was recorded."""
+
+    DEFAULT_CSS = """
+    ItemDetail { height: auto; }
+    """
+
+    def show(self, session: ExamSession) -> None:
+        item, side = session.item, session.side
+        t = Text()
+        t.append(item.label, style="bold")
+        if side:
+            affected = session.record.exam.affected_side in (side, "both")
+            t.append(f" — {side} leg{' (affected)' if affected else ''}", style="bold")
+        if item.root:
+            t.append(f"  root {item.root}", style="italic")
+        value = session.value
+        t.append("\nNow: ", style="dim")
+        t.append(rules.format_value(item, value) if value is not None else "not answered")
+        t.append("\nKeys: ", style="dim")
+        t.append(keys_line(item) + "   x clear", style="bold")
+        for label, body in (
+            ("How", item.how),
+            ("Positive if", item.positive_if),
+            ("Means", item.meaning if not item.how or not item.positive_if else None),
+        ):
+            if body:
+                t.append(f"\n{label}: ", style="dim")
+                t.append(body)
+        for ev in item.evidence:
+            t.append("\nEvidence: ", style="dim")
+            t.append(evidence_line(ev))
+        note = session.note()
+        if note:
+            t.append("\nNote: ", style="dim")
+            t.append(note, style="italic")
+        self.update(t)

@@ -1,0 +1,52 @@
+"""The live flags panel: each flag's urgency in words and a symbol, then colour; the pattern count."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from exam_tui import rules
+from exam_tui.rules import Evaluation
+
+#: Urgency is never shown by colour alone: a symbol and a word come first.
+URGENCY_LABELS = {"emergency": "!! EMERGENCY", "urgent": "! URGENT", "routine": "· ROUTINE"}
+
+
+def urgency_label(urgency: str) -> str:
+    return URGENCY_LABELS.get(urgency, urgency.upper())
+
+
+class FlagsPanel(Static):
+    """Flags raised so far, most urgent first, with the screening warnings and the pattern."""
+
+    DEFAULT_CSS = """
+    FlagsPanel { height: auto; }
+    FlagsPanel > .flags--emergency { color: $error; text-style: bold; }
+    FlagsPanel > .flags--urgent { color: $warning; text-style: bold; }
+    FlagsPanel > .flags--routine { color: $text-accent; }
+    FlagsPanel > .flags--warning { color: $warning; }
+    """
+    COMPONENT_CLASSES = {"flags--emergency", "flags--urgent", "flags--routine", "flags--warning"}
+
+    def show(self, ev: Evaluation) -> None:
+        text = Text()
+        for flag in ev.flags:
+            style = self.get_component_rich_style(f"flags--{flag.urgency}", partial=True)
+            if text:
+                text.append("\n")
+            text.append(urgency_label(flag.urgency), style=style)
+            text.append(f" {flag.title}")
+            if flag.actions:
+                text.append(f"\n  {' + '.join(flag.actions)}", style="dim")
+        if not ev.flags:
+            text.append(rules.NO_FLAGS_TEXT, style="dim")
+        warn = self.get_component_rich_style("flags--warning", partial=True)
+        for w in ev.warnings:
+            # The full list of unscreened items is in the summary; here only how many.
+            head = w.message.split(":")[0].rstrip(".")
+            text.append(f"\n? {head} ({len(w.items)})", style=warn)
+        if ev.pattern is not None:
+            p = ev.pattern
+            text.append(f"\nPattern: {p.reading}", style="bold")
+            text.append(f" (radicular {p.radicular}/4, hamstring {p.hamstring}/4)")
+        self.update(text)
