@@ -1,0 +1,680 @@
+"""The plain-text summary of an exam that a clinician pastes into the patient's notes."""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+import unicodedata
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from exam_tui import rules
+from exam_tui.checklist import Checklist, Item, Section
+from exam_tui.conditions import SIDES, ItemTest, Side
+from exam_tui.record import Record, is_shown
+
+#: Below this the hanging indents leave too little room to read; the CLI refuses < 40.
+MIN_WIDTH = 30
+
+HISTORY_SECTION = "history"
+URGENCY_ORDER = {"emergency": 0, "urgent": 1, "routine": 2}
+URGENCY_WORDS = {
+    "emergency": "EMERGENCY (same day)",
+    "urgent": "URGENT (within days)",
+    "routine": "ROUTINE",
+}
+SIDE_LETTER: dict[Side, str] = {"left": "L", "right": "R"}
+#: Enumerated kinds whose abnormal values are findings; number/choice/text are reported as values.
+GRADED_KINDS = ("sign", "yes_no", "reflex", "mrc", "sensation", "plantar")
+#: Units written as a symbol after the number rather than a word.
+UNIT_SYMBOLS = {"degrees": "°", "degree": "°", "°": "°"}
+
+
+# ----------------------------------------------------------------------------- text helpers
+
+
+def _clean(text: str) -> str:
+    """User text on one line, with control and bidi-override characters made visible.
+
+    A note could contain an ANSI escape or a right-to-left override that would recolour the
+    reader's terminal or reorder what they read; neither belongs in a clinical note.
+    """
+    out = []
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if ch in "\t\r\n\v\f" or cat in ("Zl", "Zp"):
+            out.append(" ")
+        elif cat == "Cc" or (cat == "Cf" and ch not in "\u00ad\u200b\u200c\u200d"):
+            out.append("\ufffd")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _paragraphs(text: str) -> list[str]:
+    """A note's paragraphs (its own line breaks kept), each cleaned; blank ones dropped."""
+    # Only real line ends: str.splitlines() would also split on control characters like NEL.
+    lines = re.split(r"\r\n|\r|\n", text)
+    return [p for p in (_clean(line).strip() for line in lines) if p]
+
+
+def _num(value: int | float) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _join(words: Sequence[str]) -> str:
+    return ", ".join(words)
+
+
+def _and(words: Sequence[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+class _Writer:
+    """Collects wrapped lines; every line fits the width, whatever the text."""
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.lines: list[str] = []
+
+    def blank(self) -> None:
+        if self.lines and self.lines[-1] != "":
+            self.lines.append("")
+
+    def para(self, text: str, indent: int = 0, hang: int = 4) -> None:
+        """One paragraph at ``indent``; continuation lines indented ``hang`` more."""
+        first = " " * indent
+        rest = " " * min(indent + hang, self.width // 2)
+        wrapper = textwrap.TextWrapper(
+            width=self.width,
+            initial_indent=first,
+            subsequent_indent=rest,
+            break_long_words=True,
+            break_on_hyphens=False,
+        )
+        wrapped = wrapper.wrap(_clean(text))
+        self.lines.extend(line.rstrip() for line in wrapped)
+
+    def note(self, label: str | None, note: str | None, indent: int) -> None:
+        if not note:
+            return
+        paras = _paragraphs(note)
+        for i, p in enumerate(paras):
+            if i == 0:
+                self.para((f"Note ({label}): " if label else "Note: ") + p, indent, hang=2)
+            else:  # the note's own further lines, under its first
+                self.para(p, indent + 2, hang=0)
+
+    def text(self) -> str:
+        while self.lines and self.lines[-1] == "":
+            self.lines.pop()
+        return "\n".join(self.lines) + "\n"
+
+
+# ----------------------------------------------------------------------------- values
+
+
+def value_text(item: Item, value: Any) -> str:
+    """A value in clinical notation: reflex 1 (reduced), MRC 3/5, 40°, 6 weeks, option words."""
+    kind = item.kind
+    if kind == "reflex" and isinstance(value, int):
+        # The NINDS grade with its word, as the flags' reasons write it ("1 (reduced)").
+        return f"{value} ({rules.REFLEX_WORDS.get(value, '?')})"
+    if kind == "mrc" and isinstance(value, int):
+        return f"MRC {value}/5"
+    if kind == "number" and isinstance(value, int | float):
+        unit = item.unit or ""
+        if unit in UNIT_SYMBOLS:
+            return f"{_num(value)}{UNIT_SYMBOLS[unit]}"
+        if unit == "out of 10":
+            return f"{_num(value)}/10"
+        if value == 1 and unit.endswith("s") and " " not in unit:
+            unit = unit[:-1]  # "1 week", not "1 weeks"
+        return f"{_num(value)} {unit}".rstrip()
+    if kind == "choice" and isinstance(value, str):
+        return item.option_label(value)
+    if kind == "text" and isinstance(value, str):
+        return f'"{value}"'
+    return str(value)
+
+
+def is_abnormal(item: Item, value: Any) -> bool:
+    """Whether one value is a finding (positive sign, yes, reflex ≠ 2, MRC < 5, ...)."""
+    if value is None or item.kind not in GRADED_KINDS:
+        return False
+    return bool(value != item.normal_value)
+
+
+def _label(item: Item, section: Section | None = None, *, root: bool = True) -> str:
+    """The item's label with its root; under its section "Sensation: dorsum of foot" loses the
+    repeated "Sensation: "."""
+    label = item.label
+    if section is not None:
+        prefix = section.title + ": "
+        if label.lower().startswith(prefix.lower()) and len(label) > len(prefix):
+            rest = label[len(prefix) :]
+            label = rest[0].upper() + rest[1:]
+    return f"{label} ({item.root})" if item.root and root else label
+
+
+def _values(record: Record, item: Item) -> list[tuple[Side | None, Any]]:
+    return [(s, record.get(item.id, s)) for s in slots_of(item)]
+
+
+def slots_of(item: Item) -> tuple[Side | None, ...]:
+    return SIDES if item.bilateral else (None,)
+
+
+def _answered(record: Record, item: Item) -> bool:
+    return any(v is not None for _, v in _values(record, item))
+
+
+def _item_abnormal(record: Record, item: Item) -> bool:
+    vals = [v for _, v in _values(record, item)]
+    if any(is_abnormal(item, v) for v in vals):
+        return True
+    # A reflex that differs between the legs is a finding even if both grades are "normal".
+    return bool(
+        item.bilateral and item.kind == "reflex" and None not in vals and vals[0] != vals[1]
+    )
+
+
+# ----------------------------------------------------------------------------- the summary
+
+
+class _Summary:
+    def __init__(
+        self,
+        checklist: Checklist,
+        record: Record,
+        evaluation: rules.Evaluation,
+        width: int,
+        prior: Record | None,
+        changes: Sequence[str] | None,
+    ) -> None:
+        self.cl = checklist
+        self.rec = record
+        self.ev = evaluation
+        self.out = _Writer(width)
+        self.prior = prior
+        self.changes = changes
+        #: Items whose note has been printed; any left over go under "Other notes".
+        self.noted: set[str] = set()
+        self.screening_sections = [
+            s
+            for s in checklist.sections
+            if s.id in {r.screening_section for r in checklist.rules if r.screening_section}
+        ]
+        screening_ids = {s.id for s in self.screening_sections}
+        self.history = [s for s in checklist.sections if s.id == HISTORY_SECTION]
+        self.exam_sections = [
+            s for s in checklist.sections if s.id != HISTORY_SECTION and s.id not in screening_ids
+        ]
+        #: number items folded into their parent's line (e.g. the SLR angle): child id -> parent id
+        self.folded = self._foldable()
+
+    def _note(self, item: Item, indent: int, *, named: bool = True) -> None:
+        """The item's note, if any, said once in the whole summary."""
+        note = self.rec.note(item.id)
+        if note and item.id not in self.noted:
+            self.noted.add(item.id)
+            self.out.note(item.label if named else None, note, indent)
+
+    def _shown(self, item: Item, side: Side | None) -> bool:
+        return is_shown(self.cl, self.rec, item.id, side)
+
+    def _foldable(self) -> dict[str, str]:
+        """Angle items shown only when their parent sign is abnormal read best on its line."""
+        out: dict[str, str] = {}
+        for section in self.cl.sections:
+            ids = {i.id for i in section.items}
+            for item in section.items:
+                cond = self.cl.show_conditions.get(item.id)
+                if (
+                    item.kind == "number"
+                    and item.bilateral
+                    and (item.unit or "") in UNIT_SYMBOLS
+                    and isinstance(cond, ItemTest)
+                    and cond.item in ids
+                    and self.cl.items[cond.item].bilateral
+                    and self.cl.items[cond.item].kind == "sign"
+                ):
+                    out[item.id] = cond.item
+        return out
+
+    # -- parts ---------------------------------------------------------------------------
+
+    def render(self) -> str:
+        self.header()
+        self.flags()
+        if self.changes is not None:
+            self.since()
+        for section in self.screening_sections:
+            self.red_flags(section)
+        for section in self.history:
+            self.history_block(section)
+        self.abnormal()
+        self.measurements()
+        self.normal()
+        self.not_tested()
+        self.pattern()
+        self.safety_net()
+        self.other_notes()
+        self.unknown_items()
+        self.footer()
+        return self.out.text()
+
+    def header(self) -> None:
+        o, rec = self.out, self.rec
+        o.para(f"Exam summary: {self.cl.title}", hang=2)
+        o.para(f"Patient: {rec.patient.id}", hang=2)
+        examiner = rec.exam.examiner.strip() or "not recorded"
+        o.para(f"Exam: {_when(rec.exam.started_at)}; examiner: {examiner}", hang=2)
+        o.para(f"Affected side: {rec.exam.affected_side}", hang=2)
+        if rec.status == "draft":
+            status = "draft (not completed)"
+        elif rec.status == "completed":
+            status = "completed" + (
+                f" {_when(rec.exam.completed_at)}" if rec.exam.completed_at else ""
+            )
+        else:
+            n = len(rec.amendments)
+            status = f"amended after completion ({n} amendment{'s' if n != 1 else ''})"
+        o.para(f"Record status: {status}", hang=2)
+        kinds = {i.kind for i in self.cl.items.values()}
+        legend = []
+        if any(i.bilateral for i in self.cl.items.values()):
+            legend.append("L = left, R = right.")
+        if "reflex" in kinds:
+            legend.append("Reflexes graded 0–4 (NINDS).")
+        if "mrc" in kinds:
+            legend.append("Power graded MRC 0–5 (5 normal).")
+        if legend:
+            o.para(" ".join(legend), hang=2)
+
+    def flags(self) -> None:
+        o = self.out
+        o.blank()
+        flags = sorted(
+            enumerate(self.ev.flags), key=lambda p: (URGENCY_ORDER.get(p[1].urgency, 9), p[0])
+        )
+        if not flags:
+            o.para("Flags")
+            o.para(rules.NO_FLAGS_TEXT, 2)
+        else:
+            o.para("Flags (most urgent first)")
+            for _, flag in flags:
+                urgency = URGENCY_WORDS.get(flag.urgency, flag.urgency.upper())
+                o.para(f"{urgency} — {flag.title}", 2)
+                advice = flag.advice
+                if not advice.lower().startswith("consider"):
+                    what = _and(list(flag.actions)) or "action"
+                    advice = f"Consider {what}: {advice}"
+                o.para(advice, 4, 2)
+                if flag.escalated_because:
+                    o.para(f"Urgency raised: {flag.escalated_because}.", 4, 2)
+                if flag.reasons:
+                    o.para("Findings: " + "; ".join(flag.reasons) + ".", 4, 2)
+                o.para(f"Source: {flag.source}", 4, 2)
+        for w in self.ev.warnings:
+            o.para(f"WARNING — {w.message}", 2)
+
+    def since(self) -> None:
+        o = self.out
+        o.blank()
+        when = _date(self.prior.exam.started_at) if self.prior is not None else "the previous exam"
+        o.para(f"Since {when}")
+        if not self.changes:
+            o.para("No change in the recorded findings.", 2)
+        for line in self.changes or ():
+            o.para(line, 2)
+
+    def red_flags(self, section: Section) -> None:
+        o, rec = self.out, self.rec
+        o.blank()
+        pos = [i for i in section.items if _item_abnormal(rec, i)]
+        neg = [i for i in section.items if _answered(rec, i) and i not in pos]
+        missing = [
+            i
+            for i in section.items
+            if any(rec.get(i.id, s) is None and self._shown(i, s) for s in slots_of(i))
+        ]
+        title = section.title
+        if not pos and not missing:
+            o.para(f"{title}: screened, all negative")
+            if neg:
+                o.para("Asked: " + _join([i.label for i in neg]) + ".", 2)
+        else:
+            state = "POSITIVE" if pos else "no positive answer"
+            if missing:
+                state += "; screening incomplete"
+            o.para(f"{title}: {state}")
+            if pos:
+                o.para("Positive: " + _join([self._pos_label(i) for i in pos]) + ".", 2)
+            if neg:
+                o.para("Negative: " + _join([i.label for i in neg]) + ".", 2)
+            if missing:
+                o.para("NOT ASKED: " + _join([i.label for i in missing]) + ".", 2)
+        for i in section.items:
+            self._note(i, 2)
+
+    def _pos_label(self, item: Item) -> str:
+        if item.kind == "yes_no" and not item.bilateral:
+            return item.label
+        return f"{item.label} ({self._sides_text(item)})"
+
+    def history_block(self, section: Section) -> None:
+        o, rec = self.out, self.rec
+        answered = [i for i in section.items if _answered(rec, i)]
+        if not answered:
+            return
+        o.blank()
+        o.para(f"{section.title} (patient's account)")
+        yes: list[str] = []
+        no: list[str] = []
+        for item in answered:
+            if item.kind == "yes_no" and not item.bilateral:
+                (yes if rec.get(item.id) == "yes" else no).append(item.label)
+            else:
+                o.para(f"{_label(item)}: {self._sides_text(item)}", 2)
+        if yes:
+            o.para("Reports: " + _join(yes) + ".", 2)
+        if no:
+            o.para("Denies: " + _join(no) + ".", 2)
+        for item in answered:
+            self._note(item, 2)
+
+    def abnormal(self) -> None:
+        o, rec = self.out, self.rec
+        o.blank()
+        o.para("Abnormal findings")
+        any_found = False
+        for section in self.exam_sections:
+            items = [i for i in section.items if _item_abnormal(rec, i)]
+            if not items:
+                continue
+            any_found = True
+            o.para(section.title, 2)
+            for item in items:
+                o.para(f"{_label(item, section)}: {self._sides_text(item, abnormal=True)}", 4)
+                self._note(item, 6, named=False)
+                for child, parent in self.folded.items():
+                    if parent == item.id and self._folded_sides(self.cl.items[child]):
+                        self._note(self.cl.items[child], 6)
+        if not any_found:
+            answered = any(_answered(rec, i) for s in self.exam_sections for i in s.items)
+            o.para(
+                "None on examination." if answered else "None recorded: no examination findings.", 2
+            )
+
+    def _folded_sides(self, child: Item) -> set[Side]:
+        """The sides of a folded number item that its parent's abnormal line already shows."""
+        parent = self.cl.items[self.folded[child.id]]
+        return {
+            s
+            for s in SIDES
+            if self.rec.get(child.id, s) is not None
+            and is_abnormal(parent, self.rec.get(parent.id, s))
+        }
+
+    def measurements(self) -> None:
+        o, rec = self.out, self.rec
+        rows: list[tuple[Section, Item, str]] = []
+        for section in self.exam_sections:
+            for item in section.items:
+                if item.kind in GRADED_KINDS or not _answered(rec, item):
+                    continue
+                skip: set[Side] = self._folded_sides(item) if item.id in self.folded else set()
+                text = self._sides_text(item, skip=skip)
+                if text:
+                    rows.append((section, item, text))
+        if not rows:
+            return
+        o.blank()
+        o.para("Measurements and other values")
+        for section, item, text in rows:
+            o.para(f"{section.title} — {_label(item)}: {text}", 2)
+            self._note(item, 6, named=False)
+
+    def normal(self) -> None:
+        o, rec = self.out, self.rec
+        rows: list[tuple[str, list[Item]]] = []
+        for section in self.exam_sections:
+            graded = [i for i in section.items if i.kind in GRADED_KINDS and _answered(rec, i)]
+            normal = [i for i in graded if not _item_abnormal(rec, i)]
+            if not normal:
+                continue
+            labels = [self._normal_label(section, i) for i in normal]
+            applicable = [
+                i for i in section.items if i.kind in GRADED_KINDS and self._applicable(i)
+            ]
+            both = all(
+                not i.bilateral or None not in (rec.get(i.id, "left"), rec.get(i.id, "right"))
+                for i in normal
+            )
+            word = "negative" if all(i.kind in ("sign", "yes_no") for i in normal) else "normal"
+            if len(normal) == len(graded) == len(applicable) and both:
+                # Every applicable test of the section done and normal: one short line.
+                if any(i.bilateral for i in normal):
+                    word += " on both sides" if word == "negative" else " and symmetrical"
+                rows.append((f"{section.title}: {word} ({_join(labels)})", normal))
+            else:
+                rows.append((f"{section.title} — {word}: {_join(labels)}", normal))
+        if not rows:
+            return
+        o.blank()
+        o.para("Normal findings")
+        for text, items in rows:
+            o.para(text, 2)
+            for item in items:
+                self._note(item, 4)
+
+    def _applicable(self, item: Item) -> bool:
+        return any(self._shown(item, s) for s in slots_of(item))
+
+    def _normal_label(self, section: Section, item: Item) -> str:
+        label = _label(item, section)
+        if item.kind == "plantar":
+            label += " (flexor)"
+        if item.bilateral:
+            answered = [s for s in SIDES if self.rec.get(item.id, s) is not None]
+            if len(answered) == 1:
+                label += f" ({SIDE_LETTER[answered[0]]} only)"
+        return label
+
+    def not_tested(self) -> None:
+        o, rec = self.out, self.rec
+        rows: list[tuple[str, list[str], list[Item]]] = []
+        screening = {s.id for s in self.screening_sections}
+        for section in self.cl.sections:
+            if section.id in screening:
+                continue  # the red-flag block names what was not asked
+            missing: list[str] = []
+            items: list[Item] = []
+            for item in section.items:
+                sides = [
+                    s
+                    for s in slots_of(item)
+                    if self._shown(item, s) and rec.get(item.id, s) is None
+                ]
+                if not sides:
+                    continue
+                items.append(item)
+                label = _label(item, section, root=False)
+                if item.bilateral and len(sides) == 1 and sides[0] is not None:
+                    label += f" ({SIDE_LETTER[sides[0]]})"
+                missing.append(label)
+            if missing:
+                title = section.title + (" (not asked)" if section.id == HISTORY_SECTION else "")
+                rows.append((title, missing, items))
+        o.blank()
+        o.para("Not tested")
+        if not rows:
+            o.para("Nothing: every applicable item was recorded.", 2)
+        for title, missing, items in rows:
+            o.para(f"{title}: {_join(missing)}.", 2)
+            for item in items:
+                if not _answered(rec, item):
+                    self._note(item, 4)
+
+    def pattern(self) -> None:
+        p = self.ev.pattern
+        if p is None or self.cl.pattern is None:
+            return
+        o = self.out
+        o.blank()
+        o.para("Pattern (a summary of findings, not a diagnosis)")
+        n_rad, n_ham = len(self.cl.pattern.radicular), len(self.cl.pattern.hamstring)
+        reading = {
+            "radicular": "radicular pattern",
+            "hamstring": "hamstring pattern",
+            "mixed": "mixed pattern (hamstring syndrome, or both problems)",
+            "indeterminate": "indeterminate",
+        }.get(p.reading, p.reading)
+        o.para(
+            f"Reading: {reading}. Radicular points {p.radicular} of {n_rad}, "
+            f"hamstring points {p.hamstring} of {n_ham}.",
+            2,
+        )
+        for group in ("radicular", "hamstring"):
+            points = [pt for pt in p.points if pt.group == group]
+            if not points:
+                continue
+            o.para(f"{group.capitalize()} points:", 2)
+            for pt in points:
+                if len(pt.reasons) == 1 and pt.reasons[0].startswith(pt.label):
+                    o.para(f"- {pt.reasons[0]}", 4, 2)  # "Pain below the knee: yes"
+                else:
+                    why = f": {'; '.join(pt.reasons)}" if pt.reasons else ""
+                    o.para(f"- {pt.label}{why}", 4, 2)
+        if p.neuro_deficit and p.reading != "radicular" and "neurological deficit" not in p.note:
+            o.para(
+                "An objective neurological deficit is present, so the picture is not purely"
+                " muscular.",
+                2,
+            )
+        if p.note:
+            o.para(p.note, 2)
+
+    def safety_net(self) -> None:
+        o = self.out
+        o.blank()
+        for para in _paragraphs(rules.SAFETY_NET_TEXT):
+            o.para(para, 0, 2)
+
+    def other_notes(self) -> None:
+        """Notes not said yet (on an item hidden and unanswered): never dropped."""
+        left = [i for i in self.cl.items.values() if self.rec.note(i.id) and i.id not in self.noted]
+        if not left:
+            return
+        self.out.blank()
+        self.out.para("Other notes")
+        for item in left:
+            self._note(item, 2)
+
+    def unknown_items(self) -> None:
+        o, rec = self.out, self.rec
+        unknown = [k for k in rec.findings if k not in self.cl.items]
+        if not unknown:
+            return
+        o.blank()
+        o.para(f"Items not in checklist {self.cl.id} {self.cl.version}")
+        o.para("Kept as recorded; not used for flags or the pattern.", 2)
+        for key in unknown:
+            f = rec.findings[key]
+            parts = [
+                f"{name} = {_raw(getattr(f, name))}"
+                for name in ("left", "right", "value", "note")
+                if getattr(f, name) is not None
+            ]
+            o.para(f"{key}: {', '.join(parts) or 'no value'}", 2)
+
+    def footer(self) -> None:
+        o = self.out
+        o.blank()
+        line = f"Checklist: {self.cl.id} {self.cl.version} (exam-tui)"
+        if (self.rec.checklist, self.rec.checklist_version) != (self.cl.id, self.cl.version):
+            line += f"; recorded with {self.rec.checklist} {self.rec.checklist_version}"
+        o.para(line)
+
+    # -- one item's values ---------------------------------------------------------------
+
+    def _sides_text(self, item: Item, *, abnormal: bool = False, skip: Iterable[Side] = ()) -> str:
+        """ "positive L at 40°, negative R": each answered side with its value.
+
+        Bilateral values that are equal read "negative L and R". A side that applies but was
+        not recorded says so, unless the item is hidden on that side (e.g. the SLR angle when
+        the SLR is negative).
+        """
+        rec = self.rec
+        if not item.bilateral:
+            v = rec.get(item.id)
+            return "" if v is None else value_text(item, v)
+        skip = set(skip)
+        parts: list[tuple[str, str]] = []  # (value text, side letter)
+        for side in SIDES:
+            if side in skip:
+                continue
+            v = rec.get(item.id, side)
+            if v is None:
+                if abnormal and self._shown(item, side):
+                    parts.append(("not tested", SIDE_LETTER[side]))
+                continue
+            text = value_text(item, v)
+            extra = ""
+            for child, parent in self.folded.items():
+                cv = rec.get(child, side)
+                if parent == item.id and cv is not None and is_abnormal(item, v):
+                    extra += f" at {value_text(self.cl.items[child], cv)}"
+            parts.append((text, SIDE_LETTER[side] + extra))
+        if (
+            len(parts) == 2
+            and parts[0][0] == parts[1][0]
+            and parts[0][1] == "L"
+            and parts[1][1] == "R"
+        ):
+            return f"{parts[0][0]} L and R"
+        return ", ".join(f"{t} {s}" for t, s in parts)
+
+
+def _raw(value: Any) -> str:
+    """A raw value as written in the record (strings quoted, control characters escaped)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _when(dt: datetime | None) -> str:
+    if dt is None:
+        return "time not recorded"
+    text = dt.strftime("%Y-%m-%d %H:%M")
+    offset = dt.utcoffset()
+    if offset is None:
+        return text
+    if offset.total_seconds() == 0:
+        return text + " UTC"
+    return text + " UTC" + dt.strftime("%z")[:3] + ":" + dt.strftime("%z")[3:]
+
+
+def _date(dt: datetime) -> str:
+    return dt.strftime("%Y-%m-%d")
+
+
+def render_summary(
+    checklist: Checklist,
+    record: Record,
+    evaluation: rules.Evaluation,
+    width: int = 80,
+    prior: Record | None = None,
+    changes: Sequence[str] | None = None,
+) -> str:
+    """The summary as plain UTF-8 text wrapped to ``width`` columns, ending with a newline.
+
+    Deterministic: the same record gives the same bytes (no clock, no set order). ``changes``
+    (lines describing what changed since ``prior``) adds a "Since <date>" part after the flags.
+    """
+    if width < MIN_WIDTH:
+        raise ValueError(f"width {width} is too narrow ({MIN_WIDTH} columns at least)")
+    return _Summary(checklist, record, evaluation, width, prior, changes).render()
