@@ -140,9 +140,9 @@ class ExamApp(App[int]):
         if isinstance(screen, ExamScreen):
             for c in EXAM_COMMANDS:
                 yield SystemCommand(
-                    f"{c.label.capitalize()} ({c.display})",
                     c.help,
-                    partial(screen.run_action, c.action),
+                    f"key: {c.display}",
+                    partial(self.call_later, screen.run_action, c.action),
                 )
         elif isinstance(screen, HomeScreen):
             yield SystemCommand("New exam (n)", "Start a new exam", self.action_new_exam)

@@ -22,6 +22,9 @@ from exam_tui.tui.widgets import FlagsPanel, ItemDetail, ItemTable, SectionList
 
 SIDE_MARK = {"left": "L", "right": "R", "both": "L+R"}
 
+#: What a session call returns to ``_do``'s caller when its save failed (the error is shown).
+FAILED = object()
+
 
 class ExamScreen(Screen[None]):
     """Draws an ExamSession; every key is a call on the session, then a redraw."""
@@ -33,6 +36,8 @@ class ExamScreen(Screen[None]):
     def __init__(self, session: ExamSession) -> None:
         super().__init__()
         self.session = session
+        #: The last save error shown to the user, until a save succeeds again.
+        self.last_error: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="status-bar")
@@ -66,6 +71,8 @@ class ExamScreen(Screen[None]):
         bar.append(status.upper() if status != "draft" else "draft", style="bold" if status != "draft" else "")
         if s.dirty:
             bar.append(" · NOT SAVED", style="bold reverse")
+            if self.last_error:
+                bar.append(f" {self.last_error}", style="bold")
         elif s.path is not None:
             bar.append(f" · saved {s.path.name}", style="dim")
         else:
@@ -83,13 +90,18 @@ class ExamScreen(Screen[None]):
 
     def _do(self, change: Callable[[], Any]) -> Any:
         """Run a session call; show a failed save instead of crashing. Always redraw."""
-        result = None
+        result: Any = FAILED
         try:
             result = change()
         except RecordConflictError as exc:
+            self.last_error = str(exc)
             self.notify(f"{exc}", title="Not saved: the file changed elsewhere", severity="error", timeout=15)
         except RecordError as exc:
+            self.last_error = str(exc)
             self.notify(f"{exc}", title="Not saved", severity="error", timeout=15)
+        else:
+            if not self.session.dirty:
+                self.last_error = None
         self.refresh_view()
         return result
 
@@ -99,11 +111,11 @@ class ExamScreen(Screen[None]):
         s = self.session
         if s.item.kind == "number" and key == "enter":
             problem = self._do(s.commit_number)
-            if problem:
+            if isinstance(problem, str):
                 self.notify(problem, title=s.item.label, severity="warning")
             return
         handled = self._do(lambda: s.answer(key))
-        if not handled and key not in ("enter", "backspace"):
+        if handled is False and key not in ("enter", "backspace"):
             self.notify(f"'{key}' does not answer {s.item.kind.replace('_', '/')} items", timeout=3)
 
     def action_next_item(self) -> None:
@@ -127,7 +139,7 @@ class ExamScreen(Screen[None]):
     def action_fill_normal(self) -> None:
         title = self.session.section.title
         filled = self._do(self.session.fill_normal_section)
-        if filled:
+        if isinstance(filled, int) and filled:
             self.notify(f"{title}: {filled} values marked normal", timeout=3)
 
     def action_note(self) -> None:

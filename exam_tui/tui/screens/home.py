@@ -29,10 +29,6 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Center(), Vertical(id="welcome"):
             yield Static(WELCOME, markup=False)
-            yield Static("", id="records-dir", classes="hint")
+            records_dir = getattr(self.app, "records_dir", None)
+            yield Static(f"Records folder: {records_dir}" if records_dir else "", id="records-dir", classes="hint")
         yield Footer()
-
-    def on_mount(self) -> None:
-        records_dir = getattr(self.app, "records_dir", None)
-        if records_dir is not None:
-            self.query_one("#records-dir", Static).update(f"Records folder: {records_dir}")

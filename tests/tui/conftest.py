@@ -1,0 +1,39 @@
+"""Fixtures for the Textual tests: a frozen clock and an app factory writing into tmp_path."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from exam_tui.checklist import Checklist
+from exam_tui.tui.app import ExamApp, create_app
+
+FROZEN = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+def frozen_clock() -> datetime:
+    """Always the same instant, so records, file names and pictures are deterministic."""
+    return FROZEN
+
+
+@pytest.fixture
+def make_app(checklist: Checklist, records_dir: Path) -> Callable[..., ExamApp]:
+    """Build the app as the CLI does, with tmp_path's records folder and the frozen clock."""
+
+    def make(**kwargs: Any) -> ExamApp:
+        kwargs.setdefault("records_dir", records_dir)
+        kwargs.setdefault("checklist", checklist)
+        kwargs.setdefault("clock", frozen_clock)
+        return create_app(**kwargs)
+
+    return make
+
+
+def only_record(folder: Path) -> Path:
+    """The single record file in a folder (fails if there are none or several)."""
+    (path,) = sorted(folder.glob("*.toml"))
+    return path

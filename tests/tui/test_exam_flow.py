@@ -1,0 +1,296 @@
+"""Whole exams driven by the keyboard only, then the saved TOML checked with storage.load_record."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.widgets import Static
+
+from exam_tui import rules
+from exam_tui.storage import load_record
+from exam_tui.tui.app import ExamApp
+from exam_tui.tui.screens.exam import ExamScreen
+from exam_tui.tui.screens.help import HelpScreen
+from exam_tui.tui.screens.new_exam import NewExamDialog
+from exam_tui.tui.screens.picker import RecordPicker
+from exam_tui.tui.screens.summary import SummaryScreen
+
+MakeApp = Callable[..., ExamApp]
+NEW = {"mode": "new", "patient": "P-001", "examiner": "Dr A", "side": "left"}
+
+
+def only_record(folder: Path) -> Path:
+    (path,) = sorted(folder.glob("*.toml"))
+    return path
+
+
+async def test_normal_exam_by_history_then_N_per_section(make_app: MakeApp, records_dir: Path) -> None:
+    app = make_app(**NEW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ExamScreen)
+        # onset gradual, mechanism none, no pop, 4 weeks, 2 weeks of care, pain 5/10
+        await pilot.press("2", "1", "n", "4", "enter", "2", "enter", "5", "enter")
+        for _ in range(8):  # history's yes/no items, then one N per remaining section
+            await pilot.press("N")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+    loaded = load_record(only_record(records_dir))
+    r = loaded.record
+    assert r.status == "completed"
+    assert r.patient.id == "P-001" and r.exam.examiner == "Dr A" and r.exam.affected_side == "left"
+    assert (r.get("onset"), r.get("mechanism"), r.get("felt_pop")) == ("gradual", "none", "no")
+    assert (r.get("duration_weeks"), r.get("conservative_care_weeks"), r.get("pain_score")) == (4, 2, 5)
+    assert r.get("pain_below_knee") == "no" and r.get("saddle_anaesthesia") == "no"
+    assert r.get("slr", "left") == "negative" and r.get("slr", "right") == "negative"
+    assert r.get("reflex_achilles", "right") == 2 and r.get("strength_great_toe_extension", "left") == 5
+    assert r.get("sensation_saddle") == "normal" and r.get("plantar_response", "left") == "flexor"
+    assert r.get("single_leg_bridge_reps", "left") is None  # numbers are not "normal"-filled
+    ev = rules.evaluate(loaded.checklist, r)
+    assert ev.flags == () and ev.warnings == ()
+
+
+async def test_l5_radiculopathy_typed_finding_by_finding(make_app: MakeApp, records_dir: Path) -> None:
+    app = make_app(**NEW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        # History: gradual, lifting, no pop, 8 weeks, 6 weeks of care, pain 7, then the yes/no items.
+        await pilot.press("2", "4", "n", "8", "enter", "6", "enter", "7", "enter")
+        await pilot.press("y", "y", "y", "n", "y", "n", "y")
+        await pilot.press("N")  # red flags: all no
+        # Nerve tension: SLR L+ R-, left angle 40, Bragard L+, crossed SLR -, slump L+ R-, Cram L+, FNST -
+        await pilot.press("p", "n", "4", "0", "enter", "p", "n", "n", "p", "n", "p", "n", "n")
+        await pilot.press("N", "N")  # hamstring loading and palpation normal
+        await pilot.press("2", "2", "1", "2", "2", "2", "f", "f")  # reflexes: left medial hamstring 1
+        await pilot.press("n", "n", "r", "n", "n", "n", "n", "n", "n")  # sensation: left L5 reduced
+        await pilot.press("5", "5", "4", "5", "4", "5", "5", "5", "5", "5")  # strength: L5 weak left
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        flags_text = str(screen.query_one("#flags", Static).render())
+        assert "· ROUTINE" in flags_text and "Pattern: radicular" in flags_text
+    r = load_record(only_record(records_dir)).record
+    assert r.status == "draft"
+    expected = {
+        ("slr", "left"): "positive",
+        ("slr", "right"): "negative",
+        ("slr_angle", "left"): 40,
+        ("slr_angle", "right"): None,
+        ("slr_dorsiflexion", "left"): "positive",
+        ("slump", "left"): "positive",
+        ("bowstring_cram", "left"): "positive",
+        ("reflex_medial_hamstring", "left"): 1,
+        ("reflex_medial_hamstring", "right"): 2,
+        ("sensation_l5", "left"): "reduced",
+        ("sensation_saddle", None): "normal",
+        ("strength_great_toe_extension", "left"): 4,
+        ("strength_hip_abduction", "left"): 4,
+        ("strength_knee_flexion", "right"): 5,
+        ("bent_knee_stretch", "left"): "negative",
+        ("intervention_candidate", None): "yes",
+    }
+    assert {k: r.get(*k) for k in expected} == expected
+    ev = rules.evaluate(load_record(only_record(records_dir)).checklist, r)
+    assert ev.pattern is not None and ev.pattern.reading == "radicular"
+    assert [f.id for f in ev.flags] == ["R8"]
+
+
+async def test_moving_clearing_and_notes(make_app: MakeApp, records_dir: Path) -> None:
+    app = make_app(**NEW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        s = screen.session
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        assert s.item.id == "slr" and s.side == "left"
+        await pilot.press("l", "p")  # right leg positive; the cursor moves on to the right angle
+        assert s.record.get("slr", "right") == "positive"
+        assert (s.item.id, s.side) == ("slr_angle", "right")
+        await pilot.press("k", "x")  # back up to SLR (right side kept), clear it
+        assert s.item.id == "slr" and s.record.get("slr", "right") is None
+        await pilot.press("h", "e", "up", "j")
+        assert s.record.get("slr", "left") == "equivocal"
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press(*"calf pain", "enter")
+        await pilot.pause()
+        await pilot.press("left_square_bracket")
+        assert s.section.id == "red_flags"
+    r = load_record(only_record(records_dir)).record
+    assert r.get("slr", "right") is None and r.get("slr", "left") == "equivocal"
+    assert r.note("slr_angle") == "calf pain" or r.note("slr") == "calf pain"
+
+
+async def test_editing_a_completed_record_makes_it_amended(
+    make_app: MakeApp, saved_record: Path
+) -> None:
+    from exam_tui.session import ExamSession
+
+    s = ExamSession.open(saved_record)
+    s.complete()
+    app = make_app(mode="open", record_path=saved_record)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        screen.session.goto("slr", "left")
+        await pilot.press("n")
+        await pilot.pause()
+        assert "AMENDED" in str(screen.query_one("#status-bar", Static).render())
+    r = load_record(saved_record).record
+    assert r.status == "amended"
+    (a,) = r.amendments
+    assert (a.item, a.side, a.old, a.new, a.by) == ("slr", "left", "positive", "negative", "A. Clinician")
+
+
+async def test_a_failed_save_is_shown_and_the_app_goes_on(make_app: MakeApp, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    app = make_app(**{**NEW, "records_dir": blocker / "records"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        bar = str(screen.query_one("#status-bar", Static).render())
+        assert "NOT SAVED" in bar and "cannot create the records folder" in bar
+        await pilot.press("2")  # still answering
+        assert screen.session.record.get("mechanism") == "sprint"
+        await pilot.press("q")
+        assert app.is_running  # first q warns that the change is not saved
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_a_record_changed_elsewhere_is_not_overwritten(make_app: MakeApp, saved_record: Path) -> None:
+    app = make_app(mode="open", record_path=saved_record)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        saved_record.write_text(saved_record.read_text() + "\n# other window\n")
+        await pilot.press("1")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        assert screen.last_error is not None and "changed by another program" in screen.last_error
+        assert "NOT SAVED" in str(screen.query_one("#status-bar", Static).render())
+    assert "# other window" in saved_record.read_text()
+
+
+async def test_summary_copies_and_writes_a_private_txt(make_app: MakeApp, saved_record: Path) -> None:
+    app = make_app(mode="open", record_path=saved_record)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SummaryScreen)
+        await pilot.press("c", "w")
+        await pilot.pause()
+        assert app.clipboard == screen.text and "MRN-0042" in screen.text
+        await pilot.press("escape")
+        assert isinstance(app.screen, ExamScreen)
+    txt = saved_record.with_suffix(".txt")
+    assert txt.read_text() == app.clipboard
+    assert stat.S_IMODE(os.stat(txt).st_mode) == 0o600
+
+
+async def test_help_and_palette_list_every_command(make_app: MakeApp) -> None:
+    from exam_tui.tui.commands import EXAM_COMMANDS
+
+    app = make_app(**NEW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        exam = app.screen
+        palette = {c.title: c.help for c in app.get_system_commands(exam)}
+        for c in EXAM_COMMANDS:
+            assert palette[c.help] == f"key: {c.display}"
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert app.screen is exam
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_palette_command_runs_the_action(make_app: MakeApp) -> None:
+    app = make_app(**NEW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        exam = app.screen
+        assert isinstance(exam, ExamScreen)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"next section", "enter")
+        await pilot.pause()
+        assert app.screen is exam
+        assert exam.session.section.id == "red_flags"
+
+
+async def test_start_without_drafts_asks_for_a_new_exam_and_can_open_instead(
+    make_app: MakeApp, records_dir: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, NewExamDialog)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, RecordPicker)
+        await pilot.press("escape")
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NewExamDialog)
+        await pilot.press(*"P-9", "tab", *"Dr B", "tab", "b", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamScreen)
+        await pilot.press("y")  # nothing: onset is a choice
+        await pilot.press("1")
+    r = load_record(only_record(records_dir)).record
+    assert (r.patient.id, r.exam.examiner, r.exam.affected_side, r.get("onset")) == (
+        "P-9",
+        "Dr B",
+        "both",
+        "sudden_injury",
+    )
+
+
+async def test_start_with_a_draft_offers_to_resume_it(make_app: MakeApp, saved_record: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, RecordPicker)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        assert screen.session.path == saved_record
+
+
+async def test_new_asks_only_what_is_missing_and_escape_quits(make_app: MakeApp, records_dir: Path) -> None:
+    app = make_app(mode="new", patient="P-5")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, NewExamDialog)
+        assert app.focused is not None and app.focused.id == "examiner"
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert not records_dir.exists()
+
+
+async def test_open_of_a_broken_record_exits_with_an_error(make_app: MakeApp, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("this is = = not toml")
+    app = make_app(mode="open", record_path=bad)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+    assert app.return_code == 2
