@@ -21,8 +21,14 @@ def unanswered_text(titles: dict[str, str], missing: list[tuple[str, list[tuple[
     for n, (section_id, values) in enumerate(missing):
         if n:
             text.append("\n")
+        # One entry per item, its missing sides together: "Slump test L+R".
+        sides: dict[str, list[str]] = {}
+        labels: dict[str, str] = {}
+        for item, side in values:
+            labels[item.id] = item.label
+            sides.setdefault(item.id, []).extend([side[0].upper()] if side else [])
         text.append(f"{titles.get(section_id, section_id)} ({len(values)}): ", style="bold")
-        text.append(", ".join(f"{i.label}{' ' + s[0].upper() if s else ''}" for i, s in values))
+        text.append(", ".join(f"{labels[i]} {'+'.join(s)}".rstrip() for i, s in sides.items()))
     return text
 
 
