@@ -38,7 +38,14 @@ EXAM_COMMANDS: tuple[Command, ...] = (
     Command("previous_section", "left_square_bracket", "[", "prev section", "Previous section", footer=False),
     Command("side('left')", "left,h", "← h", "left leg", "Left leg of a bilateral item", footer=False),
     Command("side('right')", "right,l", "→ l", "right leg", "Right leg of a bilateral item", footer=False),
-    Command("clear", "x,delete", "x", "clear", "Clear the value under the cursor (not tested / not asked)"),
+    Command(
+        "clear",
+        "x,delete",
+        "x",
+        "clear",
+        "Clear the value under the cursor (not tested / not asked)",
+        footer=False,  # shown on the item panel's "Keys:" line instead; the footer is full at 80 columns
+    ),
     Command(
         "fill_normal",
         "N,shift+n",

@@ -52,6 +52,9 @@ class ExamScreen(Screen[None]):
                     yield ItemDetail(id="detail")
         yield Footer(compact=True)
 
+    def on_resize(self) -> None:
+        self.refresh_view()  # the breakpoint classes decide how much is shown
+
     def on_mount(self) -> None:
         self.query_one("#flags-box").border_title = "Flags"
         self.query_one("#detail-box").border_title = "Item"
@@ -74,14 +77,16 @@ class ExamScreen(Screen[None]):
             if self.last_error:
                 bar.append(f" {self.last_error}", style="bold")
         elif s.path is not None:
-            bar.append(f" · saved {s.path.name}", style="dim")
+            bar.append(" · saved ✓", style="dim")
+            if self.has_class("-wide"):
+                bar.append(f" {s.path.name}", style="dim")
         else:
             bar.append(" · nothing entered yet", style="dim")
         self.query_one("#status-bar", Static).update(bar)
         self.query_one(SectionList).show(s)
         self.query_one(ItemTable).show(s)
         self.query_one(ItemDetail).show(s)
-        self.query_one(FlagsPanel).show(s.evaluation)
+        self.query_one(FlagsPanel).show(s.evaluation, reasons=self.has_class("-tall"))
         self.query_one("#detail-box", VerticalScroll).scroll_home(animate=False)
         flags = s.evaluation.flags
         box = self.query_one("#flags-box")

@@ -59,8 +59,10 @@ class ItemDetail(Static):
         value = session.value
         t.append("\nNow: ", style="dim")
         t.append(rules.format_value(item, value) if value is not None else "not answered")
+        if value is not None:
+            t.append("  (x clears)", style="dim")
         t.append("\nKeys: ", style="dim")
-        t.append(keys_line(item) + "   x clear", style="bold")
+        t.append(keys_line(item), style="bold")
         for label, body in (
             ("How", item.how),
             ("Positive if", item.positive_if),

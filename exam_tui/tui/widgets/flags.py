@@ -28,7 +28,8 @@ class FlagsPanel(Static):
     """
     COMPONENT_CLASSES = {"flags--emergency", "flags--urgent", "flags--routine", "flags--warning"}
 
-    def show(self, ev: Evaluation) -> None:
+    def show(self, ev: Evaluation, *, reasons: bool = False) -> None:
+        """Draw the evaluation; with ``reasons`` (when there is room) the findings behind each flag."""
         text = Text()
         for flag in ev.flags:
             style = self.get_component_rich_style(f"flags--{flag.urgency}", partial=True)
@@ -38,6 +39,9 @@ class FlagsPanel(Static):
             text.append(f" {flag.title}")
             if flag.actions:
                 text.append(f"\n  {' + '.join(flag.actions)}", style="dim")
+            if reasons:
+                for reason in flag.reasons:
+                    text.append(f"\n  · {reason}", style="italic")
         if not ev.flags:
             text.append(rules.NO_FLAGS_TEXT, style="dim")
         warn = self.get_component_rich_style("flags--warning", partial=True)

@@ -33,7 +33,7 @@ class ItemTable(DataTable[Text]):
     can_focus = False
 
     DEFAULT_CSS = """
-    ItemTable { height: 1fr; }
+    ItemTable { height: auto; }
     ItemTable > .datatable--cursor {
         background: $block-cursor-background;
         color: $block-cursor-foreground;
