@@ -249,6 +249,9 @@ def _parse_toml(raw: bytes, path: Path) -> dict[str, Any]:
         raise RecordError("binary data, not a record", path=path, line=text[: text.index("\x00")].count("\n") + 1)
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        # tomllib recurses per nesting level: `x = [[[[...` a few hundred deep overflows it
+        raise RecordError("not valid TOML: nested too deeply", path=path) from None
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
         msg = re.sub(r"\s*\(at line \d+, column \d+\)|\s*\(at end of document\)", "", str(exc))
