@@ -453,6 +453,8 @@ def read_toml(path: Path, error: type[Exception]) -> dict[str, Any]:
         raise error(f"{path}:{line}: not UTF-8 text (binary or wrongly encoded file)") from None
     try:
         return tomllib.loads(text)
+    except RecursionError:  # `x = [[[[...` a few hundred deep overflows tomllib's parser
+        raise error(f"{path}: not valid TOML: nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         # tomllib's message ends "(at line L, column C)"; keep it on one line.
         raise error(f"{path}: not valid TOML: {exc}") from None

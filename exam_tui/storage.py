@@ -386,7 +386,7 @@ def read_summary(path: Path) -> RecordSummary:
             status=str(data.get("status", "?")),
             examiner=str(exam.get("examiner", "")),
         )
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError, RecursionError) as exc:
         reason = "not valid TOML" if isinstance(exc, tomllib.TOMLDecodeError) else "unreadable"
         return RecordSummary(path, "?", None, "error", "", error=reason)
 

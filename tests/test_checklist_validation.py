@@ -96,7 +96,7 @@ def test_validate_reports_every_file_and_fails_if_any_is_broken(run_cli) -> None
     assert str(good) not in result.stderr
 
 
-@pytest.mark.parametrize("what", ["missing", "folder", "empty", "not-utf8"])
+@pytest.mark.parametrize("what", ["missing", "folder", "empty", "not-utf8", "nested-too-deep"])
 def test_validate_unreadable_checklist(run_cli, tmp_path: Path, what: str) -> None:
     path = tmp_path / "checklist.toml"
     if what == "folder":
@@ -105,6 +105,8 @@ def test_validate_unreadable_checklist(run_cli, tmp_path: Path, what: str) -> No
         path.write_bytes(b"")
     elif what == "not-utf8":
         path.write_bytes(b'id = "caf\xe9"\n')
+    elif what == "nested-too-deep":
+        path.write_bytes(b"x = " + b"[" * 5000 + b"]" * 5000)
     result = run_cli("validate", path)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr

@@ -1,5 +1,7 @@
 """Fuzz: generated and mutated record files fed to the loader. Only RecordError may escape.
 
+The picker's header reader (``read_summary``) gets the same files and must never raise.
+
 Starts from a valid record's bytes and flips, inserts, deletes and truncates bytes, swaps and
 duplicates lines, and replaces TOML values with values of other types; also feeds whole
 documents generated from random TOML data. About 2,800 files in well under 20 s.
@@ -19,7 +21,7 @@ from hypothesis import strategies as st
 from exam_tui.checklist import load_checklist
 from exam_tui.errors import RecordError
 from exam_tui.record import new_record
-from exam_tui.storage import LoadedRecord, dumps_record, load_record
+from exam_tui.storage import LoadedRecord, dumps_record, load_record, read_summary
 
 CHECKLIST = load_checklist()
 _counter = itertools.count()
@@ -93,6 +95,9 @@ def _load(raw: bytes, tmp_path: Path) -> None:
     else:
         assert isinstance(loaded, LoadedRecord)
         dumps_record(loaded.record)  # whatever loads can also be written back
+    # the record picker reads the header of every file in the folder: it must not crash either
+    summary = read_summary(path)
+    assert summary.path == path
     assert path.read_bytes() == raw  # loading never touches the file
 
 
