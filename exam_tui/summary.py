@@ -15,8 +15,9 @@ from exam_tui.checklist import Checklist, Item, Section
 from exam_tui.conditions import SIDES, ItemTest, Side
 from exam_tui.record import Record, is_shown
 
-#: Below this the hanging indents leave too little room to read; the CLI refuses < 40.
-MIN_WIDTH = 30
+#: Narrower requests are rendered at this width (the indents need room). The CLI refuses
+#: less than 40; the app's summary screen may be narrower, and must not crash on it.
+MIN_WIDTH = 20
 
 HISTORY_SECTION = "history"
 URGENCY_ORDER = {"emergency": 0, "urgent": 1, "routine": 2}
@@ -672,9 +673,9 @@ def render_summary(
 ) -> str:
     """The summary as plain UTF-8 text wrapped to ``width`` columns, ending with a newline.
 
+    No line is longer than ``width`` (at least MIN_WIDTH, which narrower requests get).
     Deterministic: the same record gives the same bytes (no clock, no set order). ``changes``
     (lines describing what changed since ``prior``) adds a "Since <date>" part after the flags.
     """
-    if width < MIN_WIDTH:
-        raise ValueError(f"width {width} is too narrow ({MIN_WIDTH} columns at least)")
+    width = max(width, MIN_WIDTH)
     return _Summary(checklist, record, evaluation, width, prior, changes).render()
