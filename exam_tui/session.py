@@ -1,4 +1,4 @@
-"""A live exam without a screen: the record, where the cursor is, one-key answers, and a save after every change.
+"""A live exam without a screen: record, cursor, one-key answers, a save after every change.
 
 The Textual app (exam_tui/tui) only draws an :class:`ExamSession` and turns key presses into
 calls on it; benchmarks and the kill test drive the same object directly. This module never
@@ -57,7 +57,7 @@ def answer_keys(item: Item) -> dict[str, Value]:
 
 @dataclass(frozen=True)
 class Cursor:
-    """Where the examiner is: a section (by index), an item in it, and a side for bilateral items."""
+    """Where the examiner is: a section (by index), an item in it, a side for bilateral items."""
 
     section: int
     item: str
@@ -199,7 +199,7 @@ class ExamSession:
 
     def _positions(self) -> list[Cursor]:
         """Every shown (section, item, side) in exam order."""
-        out = []
+        out: list[Cursor] = []
         for si, section in enumerate(self.checklist.sections):
             for item in section.items:
                 out.extend(Cursor(si, item.id, s) for s in self.shown_sides(item))
@@ -316,7 +316,9 @@ class ExamSession:
         item = self.item
         if item.kind == "number":
             if key in NUMBER_CHARS:
-                if len(self.number_buffer) < MAX_NUMBER_CHARS and not (key == "." and "." in self.number_buffer):
+                if len(self.number_buffer) < MAX_NUMBER_CHARS and not (
+                    key == "." and "." in self.number_buffer
+                ):
                     self.number_buffer += key
                 return True
             if key == "backspace":
@@ -354,7 +356,9 @@ class ExamSession:
             self.advance()
         return None
 
-    def set_value(self, value: Value | None, item_id: str | None = None, side: Side | None = None) -> None:
+    def set_value(
+        self, value: Value | None, item_id: str | None = None, side: Side | None = None
+    ) -> None:
         """Record (None: clear) a value, under the cursor unless an item is given; then save."""
         item = self.checklist.items[item_id] if item_id else self.item
         side = side if item_id else self.side
@@ -422,7 +426,8 @@ class ExamSession:
                 storage.ensure_private_dir(self.records_dir)
             except OSError as exc:
                 raise RecordError(
-                    f"cannot create the records folder ({exc.strerror or exc})", path=self.records_dir
+                    f"cannot create the records folder ({exc.strerror or exc})",
+                    path=self.records_dir,
                 ) from None
             path = storage.new_record_path(self.records_dir, self.record)
             self.fingerprint = storage.save_record(path, self.record, None)
@@ -437,7 +442,11 @@ class ExamSession:
         if self.path is None:
             return
         loaded = storage.load_record(self.path, checklist=self.checklist)
-        self.record, self.fingerprint, self.warnings = loaded.record, loaded.fingerprint, loaded.warnings
+        self.record, self.fingerprint, self.warnings = (
+            loaded.record,
+            loaded.fingerprint,
+            loaded.warnings,
+        )
         self.dirty = False
         self._evaluation = None
         self._revalidate_cursor()

@@ -1,4 +1,4 @@
-"""ExamSession without a screen: answer keys, cursor movement, normal-fill, notes, saving, amendments."""
+"""ExamSession without a screen: keys, cursor, normal-fill, notes, saving, amendments."""
 
 from __future__ import annotations
 
@@ -38,7 +38,9 @@ def session(checklist: Checklist, tmp_path: Path) -> ExamSession:
     )
 
 
-def test_new_session_writes_nothing_until_the_first_answer(session: ExamSession, tmp_path: Path) -> None:
+def test_new_session_writes_nothing_until_the_first_answer(
+    session: ExamSession, tmp_path: Path
+) -> None:
     assert session.path is None
     assert not (tmp_path / "recs").exists()
     assert session.cursor == Cursor(0, "onset", None)
@@ -126,7 +128,9 @@ def test_bilateral_answer_goes_left_then_right_then_next_item(session: ExamSessi
     assert session.cursor.item == "slump" and session.side == "left"
 
 
-def test_hidden_items_are_skipped_and_appear_when_their_condition_holds(session: ExamSession) -> None:
+def test_hidden_items_are_skipped_and_appear_when_their_condition_holds(
+    session: ExamSession,
+) -> None:
     session.goto("slr", "left")
     session.answer("n")
     session.answer("n")
@@ -221,7 +225,9 @@ def test_notes_are_saved_and_removed(session: ExamSession) -> None:
 
 
 def test_complete_then_edit_is_an_amendment(checklist: Checklist, tmp_path: Path) -> None:
-    s = ExamSession.start(checklist, tmp_path, patient="P-2", examiner="Dr A", side="right", clock=FakeClock())
+    s = ExamSession.start(
+        checklist, tmp_path, patient="P-2", examiner="Dr A", side="right", clock=FakeClock()
+    )
     s.goto("slr", "right")
     s.answer("p")
     s.complete()
@@ -236,8 +242,12 @@ def test_complete_then_edit_is_an_amendment(checklist: Checklist, tmp_path: Path
     assert (a.by, a.item, a.side, a.old, a.new) == ("Dr B", "slr", "right", "positive", "negative")
 
 
-def test_open_puts_the_cursor_on_the_first_unanswered_value(checklist: Checklist, tmp_path: Path) -> None:
-    s = ExamSession.start(checklist, tmp_path, patient="P-3", examiner="Dr A", side="left", clock=FakeClock())
+def test_open_puts_the_cursor_on_the_first_unanswered_value(
+    checklist: Checklist, tmp_path: Path
+) -> None:
+    s = ExamSession.start(
+        checklist, tmp_path, patient="P-3", examiner="Dr A", side="left", clock=FakeClock()
+    )
     s.fill_normal_section()
     s.goto("onset")
     s.answer("1")

@@ -1,4 +1,4 @@
-"""The exam app: builds an ExamSession from the start mode and shows it; run_app is the CLI's entry point."""
+"""The exam app: builds an ExamSession from the start mode and shows it; run_app for the CLI."""
 
 from __future__ import annotations
 
@@ -63,13 +63,15 @@ class ExamApp(App[int]):
             if patient and examiner and side:
                 self.start_exam(NewExam(patient, examiner, side))
             else:
-                self.push_screen(NewExamDialog(patient, examiner, side, allow_open=False), self._new_exam_result)
+                self.push_screen(
+                    NewExamDialog(patient, examiner, side, allow_open=False), self._new_exam_result
+                )
         elif self._drafts():
             self.push_screen(
                 RecordPicker(
                     self.records_dir,
                     self.checklist,
-                    title="Unfinished exams: enter resumes one · esc for a new exam or another record",
+                    title="Unfinished exams: enter resumes one · esc: new exam or another record",
                     initial_filter="draft",
                 ),
                 self._picked,
@@ -129,9 +131,9 @@ class ExamApp(App[int]):
 
     def show_session(self, session: ExamSession) -> None:
         self.session = session
-        self.switch_screen(ExamScreen(session)) if isinstance(self.screen, ExamScreen) else self.push_screen(
-            ExamScreen(session)
-        )
+        self.switch_screen(ExamScreen(session)) if isinstance(
+            self.screen, ExamScreen
+        ) else self.push_screen(ExamScreen(session))
 
     # -- command palette: the exam screen's commands, from the same table as its keys ----------
 

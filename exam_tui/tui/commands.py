@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from exam_tui.session import ANSWER_KEYS
 
@@ -31,20 +31,43 @@ class Command:
 
 
 EXAM_COMMANDS: tuple[Command, ...] = (
-    Command("help", "question_mark", "?", "help", "Every key, and the answer keys of each kind of finding"),
+    Command(
+        "help",
+        "question_mark",
+        "?",
+        "help",
+        "Every key, and the answer keys of each kind of finding",
+    ),
     Command("next_item", "down,j", "↓ j", "next", "Next item", footer=False),
     Command("previous_item", "up,k", "↑ k", "prev", "Previous item", footer=False),
     Command("next_section", "right_square_bracket", "]", "section", "Next section"),
-    Command("previous_section", "left_square_bracket", "[", "prev section", "Previous section", footer=False),
-    Command("side('left')", "left,h", "← h", "left leg", "Left leg of a bilateral item", footer=False),
-    Command("side('right')", "right,l", "→ l", "right leg", "Right leg of a bilateral item", footer=False),
+    Command(
+        "previous_section",
+        "left_square_bracket",
+        "[",
+        "prev section",
+        "Previous section",
+        footer=False,
+    ),
+    Command(
+        "side('left')", "left,h", "← h", "left leg", "Left leg of a bilateral item", footer=False
+    ),
+    Command(
+        "side('right')",
+        "right,l",
+        "→ l",
+        "right leg",
+        "Right leg of a bilateral item",
+        footer=False,
+    ),
     Command(
         "clear",
         "x,delete",
         "x",
         "clear",
         "Clear the value under the cursor (not tested / not asked)",
-        footer=False,  # shown on the item panel's "Keys:" line instead; the footer is full at 80 columns
+        # The footer is full at 80 columns; the item panel says "x clears" instead.
+        footer=False,
     ),
     Command(
         "fill_normal",
@@ -55,7 +78,9 @@ EXAM_COMMANDS: tuple[Command, ...] = (
     ),
     Command("note", "m,semicolon", "m", "note", "Add or edit a note on the current item"),
     Command("summary", "s", "s", "summary", "The plain-text summary (copy it, or write a .txt)"),
-    Command("complete", "ctrl+s", "^s", "complete", "Save and mark the exam completed (asks first)"),
+    Command(
+        "complete", "ctrl+s", "^s", "complete", "Save and mark the exam completed (asks first)"
+    ),
     Command("quit", "q,ctrl+q", "q", "quit", "Quit (every answer is already saved)"),
 )
 
@@ -82,10 +107,18 @@ ANSWER_KEY_NAMES: tuple[str, ...] = (
 )
 
 
-def exam_bindings() -> list[Binding]:
+def exam_bindings() -> list[BindingType]:
     """The exam screen's bindings: the commands above, plus one hidden binding per answer key."""
-    out = [
-        Binding(c.keys, c.action, c.label, show=c.footer, key_display=c.display, tooltip=c.help, id=c.action)
+    out: list[BindingType] = [
+        Binding(
+            c.keys,
+            c.action,
+            c.label,
+            show=c.footer,
+            key_display=c.display,
+            tooltip=c.help,
+            id=c.action,
+        )
         for c in EXAM_COMMANDS
     ]
     for name in ANSWER_KEY_NAMES:

@@ -76,7 +76,9 @@ async def test_note_enter_saves_escape_cancels() -> None:
     assert app.results == [None]
 
 
-async def test_complete_lists_unanswered_enter_confirms_escape_cancels(checklist: Checklist, tmp_path: Path) -> None:
+async def test_complete_lists_unanswered_enter_confirms_escape_cancels(
+    checklist: Checklist, tmp_path: Path
+) -> None:
     s = ExamSession.start(checklist, tmp_path, patient="P", examiner="E", side="left")
     s.fill_normal_section()
     titles = {sec.id: sec.title for sec in checklist.sections}
@@ -107,13 +109,17 @@ def _records(checklist: Checklist, folder: Path) -> list[Path]:
     paths = []
     for n, patient in enumerate(["MRN-1", "MRN-2", "OTHER-3"]):
         at = datetime(2026, 1, 1 + n, 9, 0, tzinfo=UTC)
-        s = ExamSession.start(checklist, folder, patient=patient, examiner="Dr A", side="left", clock=lambda at=at: at)
+        s = ExamSession.start(
+            checklist, folder, patient=patient, examiner="Dr A", side="left", clock=lambda at=at: at
+        )
         s.answer("1")
         paths.append(s.save())
     return paths
 
 
-async def test_picker_lists_newest_first_filters_and_opens(checklist: Checklist, tmp_path: Path) -> None:
+async def test_picker_lists_newest_first_filters_and_opens(
+    checklist: Checklist, tmp_path: Path
+) -> None:
     paths = _records(checklist, tmp_path)
     app = Host(RecordPicker(tmp_path, checklist))
     async with app.run_test() as pilot:
@@ -139,7 +145,14 @@ async def test_picker_escape_cancels(checklist: Checklist, tmp_path: Path) -> No
 async def test_picker_counts_flags_of_visible_rows(checklist: Checklist, tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
-    s = ExamSession.start(checklist, tmp_path, patient="CES", examiner="E", side="left", clock=lambda: datetime(2026, 5, 1, tzinfo=UTC))
+    s = ExamSession.start(
+        checklist,
+        tmp_path,
+        patient="CES",
+        examiner="E",
+        side="left",
+        clock=lambda: datetime(2026, 5, 1, tzinfo=UTC),
+    )
     s.goto("saddle_anaesthesia")
     s.answer("y")
     app = Host(RecordPicker(tmp_path, checklist))

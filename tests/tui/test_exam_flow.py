@@ -27,7 +27,9 @@ def only_record(folder: Path) -> Path:
     return path
 
 
-async def test_normal_exam_by_history_then_N_per_section(make_app: MakeApp, records_dir: Path) -> None:
+async def test_normal_exam_by_history_then_N_per_section(
+    make_app: MakeApp, records_dir: Path
+) -> None:
     app = make_app(**NEW)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -45,30 +47,44 @@ async def test_normal_exam_by_history_then_N_per_section(make_app: MakeApp, reco
     assert r.status == "completed"
     assert r.patient.id == "P-001" and r.exam.examiner == "Dr A" and r.exam.affected_side == "left"
     assert (r.get("onset"), r.get("mechanism"), r.get("felt_pop")) == ("gradual", "none", "no")
-    assert (r.get("duration_weeks"), r.get("conservative_care_weeks"), r.get("pain_score")) == (4, 2, 5)
+    assert (r.get("duration_weeks"), r.get("conservative_care_weeks"), r.get("pain_score")) == (
+        4,
+        2,
+        5,
+    )
     assert r.get("pain_below_knee") == "no" and r.get("saddle_anaesthesia") == "no"
     assert r.get("slr", "left") == "negative" and r.get("slr", "right") == "negative"
-    assert r.get("reflex_achilles", "right") == 2 and r.get("strength_great_toe_extension", "left") == 5
+    assert (
+        r.get("reflex_achilles", "right") == 2
+        and r.get("strength_great_toe_extension", "left") == 5
+    )
     assert r.get("sensation_saddle") == "normal" and r.get("plantar_response", "left") == "flexor"
     assert r.get("single_leg_bridge_reps", "left") is None  # numbers are not "normal"-filled
     ev = rules.evaluate(loaded.checklist, r)
     assert ev.flags == () and ev.warnings == ()
 
 
-async def test_l5_radiculopathy_typed_finding_by_finding(make_app: MakeApp, records_dir: Path) -> None:
+async def test_l5_radiculopathy_typed_finding_by_finding(
+    make_app: MakeApp, records_dir: Path
+) -> None:
     app = make_app(**NEW)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        # History: gradual, lifting, no pop, 8 weeks, 6 weeks of care, pain 7, then the yes/no items.
+        # History: gradual, lifting, no pop, 8 weeks, 6 weeks of care, pain 7, then yes/no items.
         await pilot.press("2", "4", "n", "8", "enter", "6", "enter", "7", "enter")
         await pilot.press("y", "y", "y", "n", "y", "n", "y")
         await pilot.press("N")  # red flags: all no
-        # Nerve tension: SLR L+ R-, left angle 40, Bragard L+, crossed SLR -, slump L+ R-, Cram L+, FNST -
+        # Nerve tension: SLR L+ R-, left angle 40, Bragard L+, crossed SLR -, slump L+ R-,
+        # Cram L+, femoral nerve stretch -
         await pilot.press("p", "n", "4", "0", "enter", "p", "n", "n", "p", "n", "p", "n", "n")
         await pilot.press("N", "N")  # hamstring loading and palpation normal
-        await pilot.press("2", "2", "1", "2", "2", "2", "f", "f")  # reflexes: left medial hamstring 1
+        await pilot.press(
+            "2", "2", "1", "2", "2", "2", "f", "f"
+        )  # reflexes: left medial hamstring 1
         await pilot.press("n", "n", "r", "n", "n", "n", "n", "n", "n")  # sensation: left L5 reduced
-        await pilot.press("5", "5", "4", "5", "4", "5", "5", "5", "5", "5")  # strength: L5 weak left
+        await pilot.press(
+            "5", "5", "4", "5", "4", "5", "5", "5", "5", "5"
+        )  # strength: L5 weak left
         screen = app.screen
         assert isinstance(screen, ExamScreen)
         flags_text = str(screen.query_one("#flags", Static).render())
@@ -145,10 +161,18 @@ async def test_editing_a_completed_record_makes_it_amended(
     r = load_record(saved_record).record
     assert r.status == "amended"
     (a,) = r.amendments
-    assert (a.item, a.side, a.old, a.new, a.by) == ("slr", "left", "positive", "negative", "A. Clinician")
+    assert (a.item, a.side, a.old, a.new, a.by) == (
+        "slr",
+        "left",
+        "positive",
+        "negative",
+        "A. Clinician",
+    )
 
 
-async def test_a_failed_save_is_shown_and_the_app_goes_on(make_app: MakeApp, tmp_path: Path) -> None:
+async def test_a_failed_save_is_shown_and_the_app_goes_on(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     app = make_app(**{**NEW, "records_dir": blocker / "records"})
@@ -168,7 +192,9 @@ async def test_a_failed_save_is_shown_and_the_app_goes_on(make_app: MakeApp, tmp
     assert app.return_code == 0
 
 
-async def test_a_record_changed_elsewhere_is_not_overwritten(make_app: MakeApp, saved_record: Path) -> None:
+async def test_a_record_changed_elsewhere_is_not_overwritten(
+    make_app: MakeApp, saved_record: Path
+) -> None:
     app = make_app(mode="open", record_path=saved_record)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -182,7 +208,9 @@ async def test_a_record_changed_elsewhere_is_not_overwritten(make_app: MakeApp, 
     assert "# other window" in saved_record.read_text()
 
 
-async def test_summary_copies_and_writes_a_private_txt(make_app: MakeApp, saved_record: Path) -> None:
+async def test_summary_copies_and_writes_a_private_txt(
+    make_app: MakeApp, saved_record: Path
+) -> None:
     app = make_app(mode="open", record_path=saved_record)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -261,7 +289,9 @@ async def test_start_without_drafts_asks_for_a_new_exam_and_can_open_instead(
     )
 
 
-async def test_start_with_a_draft_offers_to_resume_it(make_app: MakeApp, saved_record: Path) -> None:
+async def test_start_with_a_draft_offers_to_resume_it(
+    make_app: MakeApp, saved_record: Path
+) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -275,7 +305,9 @@ async def test_start_with_a_draft_offers_to_resume_it(make_app: MakeApp, saved_r
         assert screen.session.path == saved_record
 
 
-async def test_new_asks_only_what_is_missing_and_escape_quits(make_app: MakeApp, records_dir: Path) -> None:
+async def test_new_asks_only_what_is_missing_and_escape_quits(
+    make_app: MakeApp, records_dir: Path
+) -> None:
     app = make_app(mode="new", patient="P-5")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -287,7 +319,9 @@ async def test_new_asks_only_what_is_missing_and_escape_quits(make_app: MakeApp,
     assert not records_dir.exists()
 
 
-async def test_open_of_a_broken_record_exits_with_an_error(make_app: MakeApp, tmp_path: Path) -> None:
+async def test_open_of_a_broken_record_exits_with_an_error(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text("this is = = not toml")
     app = make_app(mode="open", record_path=bad)

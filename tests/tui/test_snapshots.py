@@ -23,6 +23,7 @@ from exam_tui.tui.app import ExamApp
 def frozen_clock() -> datetime:
     return datetime(2026, 3, 2, 9, 30, tzinfo=UTC)  # the same instant as conftest's make_app
 
+
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 RECORDS = Path("records")
 
@@ -36,7 +37,14 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def flagged_record(checklist: Checklist) -> Path:
     """A left L5 radiculopathy with a cauda equina red flag and a possible avulsion."""
-    s = ExamSession.start(checklist, RECORDS, patient="MRN-0042", examiner="A. Clinician", side="left", clock=frozen_clock)
+    s = ExamSession.start(
+        checklist,
+        RECORDS,
+        patient="MRN-0042",
+        examiner="A. Clinician",
+        side="left",
+        clock=frozen_clock,
+    )
     for key in ("1", "3", "y", "2", "enter", "0", "enter", "8", "enter", "y", "y", "y", "n", "y"):
         s.answer(key)
     s.goto("saddle_anaesthesia")
@@ -62,7 +70,12 @@ async def settle(pilot: Pilot[Any]) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_new_exam_dialog(snap_compare: Callable[..., bool], make_app: Callable[..., ExamApp], in_tmp: Path, size: tuple[int, int]) -> None:
+def test_new_exam_dialog(
+    snap_compare: Callable[..., bool],
+    make_app: Callable[..., ExamApp],
+    in_tmp: Path,
+    size: tuple[int, int],
+) -> None:
     """The new-exam dialog over the start screen, nothing else in the folder: title "New exam",
     the patient id filled in ("MRN-0042"), the examiner field focused and empty, the side
     choice (left/right/both, none chosen), and the keys hint (enter, tab, esc, ctrl+o)."""
@@ -72,10 +85,15 @@ def test_new_exam_dialog(snap_compare: Callable[..., bool], make_app: Callable[.
 
 @pytest.mark.parametrize("size", SIZES)
 def test_exam_screen_with_flags(
-    snap_compare: Callable[..., bool], make_app: Callable[..., ExamApp], checklist: Checklist, in_tmp: Path, size: tuple[int, int]
+    snap_compare: Callable[..., bool],
+    make_app: Callable[..., ExamApp],
+    checklist: Checklist,
+    in_tmp: Path,
+    size: tuple[int, int],
 ) -> None:
     """The exam screen on the nerve tension section: status bar (MRN-0042, A. Clinician,
-    affected L, draft, saved ✓, and the file name at 120 columns); sections with answered/total (History and Red flags
+    affected L, draft, saved ✓, and the file name at 120 columns); sections with answered/total
+    (History and Red flags
     ticked); the items table with L* and R columns (SLR left positive with a note mark, the
     left SLR angle 35, the right angle shown as "—" because right SLR is negative); the item
     panel for SLR left with keys, how, positive if and evidence with sources; the flags panel
@@ -83,20 +101,35 @@ def test_exam_screen_with_flags(
     at 120×40 the findings behind each flag; the pattern line (radicular)."""
     path = flagged_record(checklist)
     app = make_app(records_dir=RECORDS, mode="open", record_path=path)
-    assert snap_compare(app, press=["right_square_bracket", "right_square_bracket"], terminal_size=size)
+    assert snap_compare(
+        app, press=["right_square_bracket", "right_square_bracket"], terminal_size=size
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_record_picker(
-    snap_compare: Callable[..., bool], make_app: Callable[..., ExamApp], checklist: Checklist, in_tmp: Path, size: tuple[int, int]
+    snap_compare: Callable[..., bool],
+    make_app: Callable[..., ExamApp],
+    checklist: Checklist,
+    in_tmp: Path,
+    size: tuple[int, int],
 ) -> None:
     """The record picker opened with `o` from the start screen: four records newest first
     (patient, start time in UTC, status, flag count with the top urgency symbol, examiner),
     the filter box empty, "4 of 4 records", and the keys hint."""
     flagged_record(checklist)
-    for n, (patient, status) in enumerate([("MRN-0001", "completed"), ("MRN-0002", "draft"), ("MRN-0003", "amended")]):
+    for n, (patient, status) in enumerate(
+        [("MRN-0001", "completed"), ("MRN-0002", "draft"), ("MRN-0003", "amended")]
+    ):
         at = datetime(2026, 2, 1 + n, 10, 15, tzinfo=UTC)
-        s = ExamSession.start(checklist, RECORDS, patient=patient, examiner="B. Physio", side="right", clock=lambda at=at: at)
+        s = ExamSession.start(
+            checklist,
+            RECORDS,
+            patient=patient,
+            examiner="B. Physio",
+            side="right",
+            clock=lambda at=at: at,
+        )
         s.fill_normal_section()
         if status != "draft":
             s.complete()
@@ -116,7 +149,11 @@ def test_record_picker(
 
 @pytest.mark.parametrize("size", SIZES)
 def test_summary_screen(
-    snap_compare: Callable[..., bool], make_app: Callable[..., ExamApp], checklist: Checklist, in_tmp: Path, size: tuple[int, int]
+    snap_compare: Callable[..., bool],
+    make_app: Callable[..., ExamApp],
+    checklist: Checklist,
+    in_tmp: Path,
+    size: tuple[int, int],
 ) -> None:
     """The summary screen of the flagged record: the top of the plain-text summary (patient,
     examiner, date, the flags with their urgency) and a footer with c copy, w write .txt, and

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -13,7 +15,9 @@ from exam_tui.checklist import Item
 from exam_tui.record import Side
 
 
-def unanswered_text(titles: dict[str, str], missing: list[tuple[str, list[tuple[Item, Side | None]]]]) -> Text:
+def unanswered_text(
+    titles: dict[str, str], missing: list[tuple[str, list[tuple[Item, Side | None]]]]
+) -> Text:
     text = Text()
     if not missing:
         text.append("Every applicable item is answered.")
@@ -35,7 +39,7 @@ def unanswered_text(titles: dict[str, str], missing: list[tuple[str, list[tuple[
 class CompleteDialog(ModalScreen[bool]):
     """Dismisses with True (mark completed) or False (go back to the exam)."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "back to the exam"),
         Binding("enter", "confirm", "mark completed"),
     ]
@@ -46,7 +50,11 @@ class CompleteDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            title = "Mark this exam completed?" if not self.already else f"Save this {self.already} exam?"
+            title = (
+                "Mark this exam completed?"
+                if not self.already
+                else f"Save this {self.already} exam?"
+            )
             yield Static(title, classes="title")
             yield Static("Still unanswered:", classes="label")
             with VerticalScroll(id="missing"):

@@ -1,4 +1,4 @@
-"""The exam screen: sections, the current section's items, the current item in full, and live flags."""
+"""The exam screen: sections, the current section's items, the current item, and live flags."""
 
 from __future__ import annotations
 
@@ -30,8 +30,9 @@ class ExamScreen(Screen[None]):
     """Draws an ExamSession; every key is a call on the session, then a redraw."""
 
     BINDINGS = exam_bindings()
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
+    # Textual types these as ClassVar[...] | None on Screen, so no ClassVar annotation here.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]  # noqa: RUF012
 
     def __init__(self, session: ExamSession) -> None:
         super().__init__()
@@ -69,9 +70,13 @@ class ExamScreen(Screen[None]):
         s = self.session
         bar = Text(no_wrap=True, overflow="ellipsis")
         bar.append(f" {s.record.patient.id}", style="bold")
-        bar.append(f" · {s.record.exam.examiner or '?'} · affected {SIDE_MARK[s.record.exam.affected_side]} · ")
+        affected = SIDE_MARK[s.record.exam.affected_side]
+        bar.append(f" · {s.record.exam.examiner or '?'} · affected {affected} · ")
         status = s.record.status
-        bar.append(status.upper() if status != "draft" else "draft", style="bold" if status != "draft" else "")
+        bar.append(
+            status.upper() if status != "draft" else "draft",
+            style="bold" if status != "draft" else "",
+        )
         if s.dirty:
             bar.append(" · NOT SAVED", style="bold reverse")
             if self.last_error:
@@ -100,7 +105,12 @@ class ExamScreen(Screen[None]):
             result = change()
         except RecordConflictError as exc:
             self.last_error = str(exc)
-            self.notify(f"{exc}", title="Not saved: the file changed elsewhere", severity="error", timeout=15)
+            self.notify(
+                f"{exc}",
+                title="Not saved: the file changed elsewhere",
+                severity="error",
+                timeout=15,
+            )
         except RecordError as exc:
             self.last_error = str(exc)
             self.notify(f"{exc}", title="Not saved", severity="error", timeout=15)
@@ -178,7 +188,8 @@ class ExamScreen(Screen[None]):
     def action_quit(self) -> None:
         if self.session.dirty:
             self.notify(
-                "The last change could not be saved (see above). Press q again to quit anyway (the change is lost).",
+                "The last change could not be saved (see above). "
+                "Press q again to quit anyway (the change is lost).",
                 severity="error",
             )
             if self.app.screen is self and getattr(self, "_quit_warned", False):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.table import Table
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -20,14 +22,16 @@ def help_table() -> Table:
         table.add_row(c.display, c.help)
     table.add_row("ctrl+p", "Command palette (every command, and the light/dark theme)")
     table.add_row("", "")
-    table.add_row("Answers", "one key records the value and moves on: left leg, right leg, next item")
+    table.add_row(
+        "Answers", "one key records the value and moves on: left leg, right leg, next item"
+    )
     for kind, keys in ANSWER_HELP:
         table.add_row(kind.replace("_", "/"), keys)
     return table
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,question_mark,q", "close", "close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,q", "close", "close")]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):

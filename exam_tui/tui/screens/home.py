@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -20,7 +22,7 @@ It supports your clinical judgement; it is not a diagnosis.
 
 
 class HomeScreen(Screen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "app.new_exam", "new exam"),
         Binding("o", "app.open_record", "open record"),
         Binding("q,ctrl+q", "app.quit", "quit"),
@@ -30,5 +32,9 @@ class HomeScreen(Screen[None]):
         with Center(), Vertical(id="welcome"):
             yield Static(WELCOME, markup=False)
             records_dir = getattr(self.app, "records_dir", None)
-            yield Static(f"Records folder: {records_dir}" if records_dir else "", id="records-dir", classes="hint")
+            yield Static(
+                f"Records folder: {records_dir}" if records_dir else "",
+                id="records-dir",
+                classes="hint",
+            )
         yield Footer()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
@@ -27,7 +28,7 @@ class NewExam:
 class NewExamDialog(ModalScreen[NewExam | str | None]):
     """Asks what is missing for a new exam. Dismisses with a NewExam, OPEN_RECORD, or None."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "cancel"),
         Binding("enter", "confirm", "start exam", priority=True),
         Binding("ctrl+o", "open_record", "open a record", show=False),
@@ -49,9 +50,17 @@ class NewExamDialog(ModalScreen[NewExam | str | None]):
         with Vertical(id="dialog"):
             yield Static("New exam", classes="title")
             yield Label("Patient id (e.g. MRN)")
-            yield Input(self._patient, placeholder="patient identifier", id="patient", max_length=200, compact=True)
+            yield Input(
+                self._patient,
+                placeholder="patient identifier",
+                id="patient",
+                max_length=200,
+                compact=True,
+            )
             yield Label("Examiner (your name)")
-            yield Input(self._examiner, placeholder="your name", id="examiner", max_length=200, compact=True)
+            yield Input(
+                self._examiner, placeholder="your name", id="examiner", max_length=200, compact=True
+            )
             yield Label("Affected side  (← → or l r b)")
             yield SideSelect(self._side, id="side")
             yield Static("", id="problem", classes="problem")

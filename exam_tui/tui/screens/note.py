@@ -1,10 +1,12 @@
-"""The note editor: one line of free text on an item. Enter saves (empty removes), escape cancels."""
+"""The note editor: one line of free text on an item. Enter saves, escape cancels."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
@@ -13,7 +15,7 @@ from textual.widgets import Input, Static
 class NoteDialog(ModalScreen[str | None]):
     """Dismisses with the new note text ("" removes the note), or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel")]
 
     def __init__(self, item_label: str, note: str = "") -> None:
         super().__init__()

@@ -1,11 +1,12 @@
-"""The summary screen: the plain-text summary, with keys to copy it or write it beside the record."""
+"""The summary screen: the plain-text summary; keys copy it or write it beside the record."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -21,11 +22,13 @@ def summary_text(session: ExamSession, width: int) -> str:
         from exam_tui import summary
     except ImportError:  # the summary module is optional in this layer's contract
         return rules.format_text(session.evaluation)
-    return summary.render_summary(session.checklist, session.record, session.evaluation, width=width)
+    return summary.render_summary(
+        session.checklist, session.record, session.evaluation, width=width
+    )
 
 
 class SummaryScreen(Screen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "copy", "copy to clipboard"),
         Binding("w", "write", "write .txt"),
         Binding("escape,s,q", "close", "back"),
@@ -62,7 +65,11 @@ class SummaryScreen(Screen[None]):
         try:
             atomic_write_bytes(path, self.text.encode("utf-8"))
         except OSError as exc:
-            self.notify(f"{path}: could not write ({exc.strerror or exc})", title="Not written", severity="error")
+            self.notify(
+                f"{path}: could not write ({exc.strerror or exc})",
+                title="Not written",
+                severity="error",
+            )
             return
         self.notify(f"Written to {path}")
 

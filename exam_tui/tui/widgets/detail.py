@@ -1,4 +1,4 @@
-"""The current item in full: its answer keys, how to perform it, what counts as positive, evidence, root."""
+"""The current item in full: answer keys, how to do it, what is positive, evidence, root."""
 
 from __future__ import annotations
 

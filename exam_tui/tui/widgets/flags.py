@@ -1,6 +1,8 @@
-"""The live flags panel: each flag's urgency in words and a symbol, then colour; the pattern count."""
+"""The live flags panel: urgency in words and a symbol as well as colour; the pattern count."""
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 from rich.text import Text
 from textual.widgets import Static
@@ -26,10 +28,15 @@ class FlagsPanel(Static):
     FlagsPanel > .flags--routine { color: $text-accent; }
     FlagsPanel > .flags--warning { color: $warning; }
     """
-    COMPONENT_CLASSES = {"flags--emergency", "flags--urgent", "flags--routine", "flags--warning"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "flags--emergency",
+        "flags--urgent",
+        "flags--routine",
+        "flags--warning",
+    }
 
     def show(self, ev: Evaluation, *, reasons: bool = False) -> None:
-        """Draw the evaluation; with ``reasons`` (when there is room) the findings behind each flag."""
+        """Draw the evaluation; with ``reasons`` (room permitting) the findings behind each flag."""
         text = Text()
         for flag in ev.flags:
             style = self.get_component_rich_style(f"flags--{flag.urgency}", partial=True)

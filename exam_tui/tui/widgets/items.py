@@ -1,4 +1,4 @@
-"""The current section's items as a table: one row per item, the left and right legs side by side."""
+"""The current section's items as a table: one row per item, left and right side by side."""
 
 from __future__ import annotations
 
@@ -70,7 +70,9 @@ class ItemTable(DataTable[Text]):
             self._shape = shape
         else:
             for item in items:
-                for col, cell in zip(self._columns(bilateral), self._cells(session, item, bilateral), strict=True):
+                for col, cell in zip(
+                    self._columns(bilateral), self._cells(session, item, bilateral), strict=True
+                ):
                     self.update_cell(item.id, col, cell)
         row = next(n for n, i in enumerate(items) if i.id == session.cursor.item) if items else 0
         column = 1 if session.side in (None, "left") else 2

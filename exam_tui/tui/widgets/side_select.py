@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -18,7 +20,7 @@ class SideSelect(Widget, can_focus=True):
     SideSelect { height: 1; width: 1fr; padding: 0 1; background: $surface; }
     SideSelect:focus { background: $boost; text-style: bold; }
     """
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "move(-1)", "previous", show=False),
         Binding("right", "move(1)", "next", show=False),
         Binding("l", "choose('left')", "left", show=False),
