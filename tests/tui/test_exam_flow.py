@@ -266,6 +266,7 @@ async def test_start_without_drafts_asks_for_a_new_exam_and_can_open_instead(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()  # the start screen looks for drafts in a thread
         await pilot.pause()
         assert isinstance(app.screen, NewExamDialog)
         await pilot.press("ctrl+o")
@@ -294,6 +295,7 @@ async def test_start_with_a_draft_offers_to_resume_it(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()  # the start screen looks for drafts in a thread
         await pilot.pause()
         assert isinstance(app.screen, RecordPicker)
         await app.workers.wait_for_complete()
