@@ -156,7 +156,7 @@ def fingerprint_bytes(raw: bytes) -> str:
 def file_fingerprint(path: Path) -> str | None:
     try:
         return fingerprint_bytes(path.read_bytes())
-    except (FileNotFoundError, IsADirectoryError):
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return None
 
 
@@ -302,7 +302,10 @@ def save_record(path: Path | str, record: Record, expected: str | None = None, *
     p = Path(path)
     data = dumps_record(record).encode("utf-8")
     if check:
-        current = file_fingerprint(p)
+        try:
+            current = file_fingerprint(p)
+        except OSError as exc:  # e.g. permission denied: we cannot tell whether it changed
+            raise RecordError(f"could not check the file before saving ({exc.strerror or exc}); not saved", path=p) from None
         if current != expected:
             what = "was created" if expected is None else ("was deleted" if current is None else "was changed")
             raise RecordConflictError(
