@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -88,29 +89,74 @@ def main(argv: list[str] | None = None) -> int:
 
 def _picker(folder: Path, runs: int) -> str | None:
     """The record picker in the real app; None when the app does not exist yet."""
-    code = PICKER_CHILD
     out = []
     for _ in range(runs):
-        p = subprocess.run([c.PYTHON, "-c", code, str(folder)], capture_output=True, text=True)
+        p = subprocess.run([c.PYTHON, "-c", PICKER_CHILD, str(folder), repr(time.time())], capture_output=True, text=True)
         if p.returncode != 0:
             return "   record picker: not measured: " + (p.stderr.strip().splitlines() or ["?"])[-1]
         out.append(json.loads(p.stdout.strip().splitlines()[-1]))
     shown = [o["shown"] for o in out]
-    filt = [o["filtered"] for o in out]
+    only = [o["picker_only"] for o in out]
+    mounted = [o["picker_mounted"] for o in out]
+    filt = [t for o in out for t in o["filtered"]]
     lines = [
-        f"   record picker shown (app start → {out[-1]['rows']:,} rows listed): {c.describe(shown)}  "
-        f"[{c.verdict(min(shown), TARGET_S)} s]",
+        f"   `exam-tui` start → picker on screen (drafts found): {c.describe(mounted)}",
+        f"   `exam-tui` start → {out[-1]['rows']:,} records listed, filterable: {c.describe(shown)}  "
+        f"[{c.verdict(statistics.median(shown), TARGET_S)} s]",
+        f"     of which picker on screen → rows listed: {c.describe(only)}",
         f"   filter typed ({out[-1]['query']!r} → {out[-1]['rows_after']} rows): per key {c.describe(filt)}",
         f"     process RSS peak {mib(out[-1]['rss_peak'])}",
     ]
     return "\n".join(lines)
 
 
-# Filled in once the app exists (see bench_startup.py for the same pattern).
+# Child: `exam-tui` started on the folder (the start flow: look for drafts, then the picker),
+# headless at 100x40; argv: folder, the parent's time.time() just before spawning.
 PICKER_CHILD = r"""
-import sys
-raise SystemExit("the record picker is not available yet")
+import asyncio, json, resource, sys, time
+from pathlib import Path
+T_SPAWN = float(sys.argv[2])
+from exam_tui.checklist import DEFAULT_CHECKLIST, load_checklist
+from exam_tui.tui.app import create_app
+from exam_tui.tui.screens.picker import RecordPicker
+from textual.widgets import DataTable
+
+QUERY = "mrn-12"
+
+async def main():
+    app = create_app(records_dir=Path(sys.argv[1]), checklist=load_checklist(DEFAULT_CHECKLIST), mode="start")
+    out = {}
+    async with app.run_test(size=(100, 40)) as pilot:
+        while not isinstance(app.screen, RecordPicker):
+            await pilot.pause(0.02)
+        out["picker_mounted"] = time.time() - T_SPAWN
+        t_push = time.perf_counter()
+        table = app.screen.query_one("#records", DataTable)
+        while not table.row_count:
+            await pilot.pause(0.02)
+        await pilot.pause()
+        out["shown"] = time.time() - T_SPAWN
+        out["picker_only"] = time.perf_counter() - t_push
+        out["rows"] = len(app.screen.summaries)
+        await pilot.press("ctrl+u")  # clear the "draft" filter the start flow put in
+        await pilot.pause()
+        assert app.screen.query_one("#filter").value == ""
+        per_key = []
+        for ch in QUERY:
+            t0 = time.perf_counter()
+            await pilot.press(ch)
+            await pilot.pause()
+            per_key.append(time.perf_counter() - t0)
+        out["filtered"] = per_key
+        out["query"] = QUERY
+        out["rows_after"] = len(app.screen.shown)
+        out["rss_peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        app.exit()
+    print(json.dumps(out))
+
+asyncio.run(main())
 """
+
 
 if __name__ == "__main__":
     sys.exit(main())
