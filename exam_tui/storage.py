@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from exam_tui.checklist import Checklist, find_checklist, load_checklist, read_toml
 from exam_tui.errors import ChecklistError, RecordConflictError, RecordError
-from exam_tui.record import SCHEMA_VERSION, Record, validate_findings
+from exam_tui.record import SCHEMA_VERSION, Record, progress, validate_findings
 
 ENV_RECORDS = "EXAM_TUI_RECORDS"
 TMP_PREFIX = ".exam-tui-tmp-"
@@ -305,7 +305,8 @@ def save_record(path: Path | str, record: Record, expected: str | None = None, *
         try:
             current = file_fingerprint(p)
         except OSError as exc:  # e.g. permission denied: we cannot tell whether it changed
-            raise RecordError(f"could not check the file before saving ({exc.strerror or exc}); not saved", path=p) from None
+            reason = exc.strerror or exc
+            raise RecordError(f"could not check the file before saving ({reason}); not saved", path=p) from None
         if current != expected:
             what = "was created" if expected is None else ("was deleted" if current is None else "was changed")
             raise RecordConflictError(
@@ -389,7 +390,9 @@ def read_summary(path: Path) -> RecordSummary:
             status=str(data.get("status", "?")),
             examiner=str(exam.get("examiner", "")),
         )
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError, RecursionError) as exc:
+    except (
+        OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError, RecursionError
+    ) as exc:
         reason = "not valid TOML" if isinstance(exc, tomllib.TOMLDecodeError) else "unreadable"
         return RecordSummary(path, "?", None, "error", "", error=reason)
 
@@ -405,8 +408,73 @@ def list_records(folder: Path) -> list[RecordSummary]:
     return sorted(out, key=key, reverse=True)
 
 
+@dataclass(frozen=True)
+class Draft:
+    """An unfinished exam the start screen can offer to resume, with how far it got."""
+
+    summary: RecordSummary
+    #: Values answered, and values that apply (hidden items do not count), as record.progress.
+    answered: int = 0
+    applicable: int = 0
+    #: Why it cannot be resumed: its header says draft but the record does not load.
+    error: str | None = None
+
+    @property
+    def path(self) -> Path:
+        return self.summary.path
+
+    def describe(self, now: datetime | None = None) -> str:
+        """One line for the start screen: ``Resume MRN-0042, started 09:30, 34 of 71 answered?``
+
+        Times are shown in ``now``'s time zone (the computer's by default), with the date when
+        the exam did not start on ``now``'s day.
+        """
+        now = now or datetime.now().astimezone()
+        s = self.summary
+        when = "at an unknown time"
+        if s.started_at is not None:
+            started = s.started_at.astimezone(now.tzinfo) if s.started_at.tzinfo else s.started_at
+            fmt = "%H:%M" if started.date() == now.date() else "%Y-%m-%d %H:%M"
+            when = started.strftime(fmt)
+        if self.error:
+            return f"{s.patient_id}, started {when}: cannot be resumed ({self.error})"
+        return f"Resume {s.patient_id}, started {when}, {self.answered} of {self.applicable} answered?"
+
+
+def find_drafts(
+    folder: Path,
+    checklist: Checklist | None = None,
+    checklist_dirs: list[Path] | None = None,
+    limit: int | None = None,
+) -> list[Draft]:
+    """The unfinished (draft) exams in a folder, newest first, each loaded to count its answers.
+
+    Only drafts are loaded in full (list_records reads just the headers), so a folder of
+    thousands of completed records costs what list_records costs. ``limit`` caps how many drafts
+    are loaded. A draft that does not load is returned with its error, never skipped silently.
+    Stray temp files of interrupted saves are not records and never appear here.
+    """
+    drafts: list[Draft] = []
+    for s in list_records(folder):
+        if s.status != "draft":
+            continue
+        if limit is not None and len(drafts) >= limit:
+            break
+        try:
+            loaded = load_record(s.path, checklist, checklist_dirs)
+        except RecordError as exc:
+            where = f"line {exc.line}: " if exc.line else ""
+            item = f"item {exc.item!r}: " if exc.item else ""
+            drafts.append(Draft(s, error=f"{where}{item}{exc.message}"))
+            continue
+        answered, applicable = progress(loaded.checklist, loaded.record)
+        drafts.append(Draft(s, answered, applicable))
+    return drafts
+
+
 __all__ = [
     "ENV_RECORDS",
+    "Draft",
     "LoadedRecord",
     "RecordSummary",
     "atomic_write_bytes",
@@ -414,6 +482,7 @@ __all__ = [
     "default_records_dir",
     "dumps_record",
     "ensure_private_dir",
+    "find_drafts",
     "list_records",
     "load_record",
     "new_record_path",

@@ -69,7 +69,9 @@ def saved_record(sample_record: Record, records_dir: Path) -> Path:
     return path
 
 
-def _run_cli(*args: str | Path, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def _run_cli(
+    *args: str | Path, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "exam_tui", *map(str, args)],
         capture_output=True,

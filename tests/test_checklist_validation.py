@@ -32,7 +32,11 @@ CASES = [
     ("unknown-kind.toml", ["unknown kind", "'colour'"], "item 'skin_colour'"),
     ("empty-options.toml", ["options"], "item 'onset'"),
     ("inverted-range.toml", ["inverted"], "item 'slr_angle'"),
-    ("show-when-unknown-item.toml", ["show_when", "unknown item 'straight_leg_raise'"], "item 'slr_angle'"),
+    (
+        "show-when-unknown-item.toml",
+        ["show_when", "unknown item 'straight_leg_raise'"],
+        "item 'slr_angle'",
+    ),
     ("rule-unknown-item.toml", ["unknown item 'bladder_trouble'"], "rule 'R1'"),
     ("rule-impossible-value.toml", ["impossible value", "'positive'"], "item 'saddle_anaesthesia'"),
 ]
@@ -43,7 +47,9 @@ def _lines(stderr: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("name", "words", "names"), CASES, ids=[c[0] for c in CASES])
-def test_validate_fails_naming_file_and_item(run_cli, name: str, words: list[str], names: str) -> None:
+def test_validate_fails_naming_file_and_item(
+    run_cli, name: str, words: list[str], names: str
+) -> None:
     path = BROKEN / name
     result = run_cli("validate", path)
     assert result.returncode == 2
@@ -60,7 +66,9 @@ def test_validate_fails_naming_file_and_item(run_cli, name: str, words: list[str
 def test_bad_toml_syntax_names_file_and_line(run_cli) -> None:
     path = BROKEN / "bad-syntax.toml"
     bad_line = next(
-        n for n, text in enumerate(path.read_text().splitlines(), 1) if text.startswith("label = \"Straight leg raise")
+        n
+        for n, text in enumerate(path.read_text().splitlines(), 1)
+        if text.startswith('label = "Straight leg raise')
     )
     result = run_cli("validate", path)
     assert result.returncode == 2

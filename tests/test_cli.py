@@ -45,7 +45,9 @@ def test_validate_the_bundled_checklist(run_cli) -> None:
     assert "ok (posterior-thigh-pain" in result.stdout
 
 
-@pytest.mark.parametrize("argv", [["frobnicate"], ["flags"], ["summary"], ["flags", "--bogus", "x.toml"]])
+@pytest.mark.parametrize(
+    "argv", [["frobnicate"], ["flags"], ["summary"], ["flags", "--bogus", "x.toml"]]
+)
 def test_usage_errors_exit_2_without_a_traceback(run_cli, argv: list[str]) -> None:
     result = run_cli(*argv)
     assert result.returncode == 2
@@ -66,7 +68,9 @@ def _with(record: Record, checklist, **values: object) -> Record:  # type: ignor
     return record
 
 
-def test_flags_on_a_record_with_a_red_flag(run_cli, sample_record: Record, checklist, records_dir: Path) -> None:
+def test_flags_on_a_record_with_a_red_flag(
+    run_cli, sample_record: Record, checklist, records_dir: Path
+) -> None:
     rec = _with(sample_record, checklist, saddle_anaesthesia="yes")
     path = new_record_path(records_dir, rec)
     save_record(path, rec, None)
@@ -127,9 +131,7 @@ def test_summary_to_a_file_is_private_and_never_overwrites_the_record(
 
 def test_records_folder_comes_from_the_environment(run_cli, tmp_path: Path) -> None:
     """EXAM_TUI_RECORDS decides where records live (the tests rely on it to stay out of $HOME)."""
-    code = (
-        "from exam_tui.storage import default_records_dir; print(default_records_dir())"
-    )
+    code = "from exam_tui.storage import default_records_dir; print(default_records_dir())"
     import subprocess
 
     folder = tmp_path / "elsewhere"
@@ -143,8 +145,14 @@ def test_records_folder_comes_from_the_environment(run_cli, tmp_path: Path) -> N
     assert result.stdout.strip() == str(folder)
 
 
-def test_flags_warns_about_a_record_of_an_older_checklist_version(run_cli, saved_record: Path) -> None:
-    saved_record.write_text(saved_record.read_text().replace('checklist_version = "1.0.0"', 'checklist_version = "0.9.0"'))
+def test_flags_warns_about_a_record_of_an_older_checklist_version(
+    run_cli, saved_record: Path
+) -> None:
+    saved_record.write_text(
+        saved_record.read_text().replace(
+            'checklist_version = "1.0.0"', 'checklist_version = "0.9.0"'
+        )
+    )
     result = run_cli("flags", saved_record)
     assert result.returncode == 0, result.stderr
     assert "0.9.0" in result.stderr and str(saved_record) in result.stderr

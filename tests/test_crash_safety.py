@@ -1,4 +1,4 @@
-"""Crash safety of saves: SIGKILL at random points, a full disk, a read-only folder, stray temp files.
+"""Crash safety of saves: SIGKILL at random points, full or read-only disk, stray temp files.
 
 Whatever happens, the record on disk is a complete, valid file: the previous version or the new
 one, and a temp file left by an interrupted save is never taken for a record.
@@ -97,12 +97,16 @@ def test_sigkill_during_saves_leaves_the_previous_or_the_new_version(saved_recor
         proc.stdout.close()
         proc.stderr.close()
         saved = [int(line.split()[1]) for line in output.splitlines() if line.startswith(b"saved ")]
-        assert saved[0] == last + 1, f"seed {seed}, kill {kill}: the child did not resume from the file"
+        assert saved[0] == last + 1, (
+            f"seed {seed}, kill {kill}: the child did not resume from the file"
+        )
         reported = saved[-1]
 
         on_disk = _version(load_record(saved_record).record)  # loads: not corrupt
         # the last save it reported, or the one in progress when it was killed
-        assert on_disk in (reported, reported + 1), f"seed {seed}, kill {kill}: {on_disk} vs {reported}"
+        assert on_disk in (reported, reported + 1), (
+            f"seed {seed}, kill {kill}: {on_disk} vs {reported}"
+        )
         last = on_disk
         in_flight_landed += on_disk == reported + 1
 
@@ -131,7 +135,9 @@ def test_stray_temp_files_are_never_listed_or_taken_for_the_record(saved_record:
     folder = saved_record.parent
     good = saved_record.read_bytes()
     (folder / f"{TMP_PREFIX}abc123.toml").write_bytes(good[: len(good) // 2])  # a torn write
-    (folder / f"{TMP_PREFIX}def456.toml").write_bytes(good.replace(b"MRN-0042", b"MRN-9999"))  # complete
+    (folder / f"{TMP_PREFIX}def456.toml").write_bytes(
+        good.replace(b"MRN-0042", b"MRN-9999")
+    )  # complete
     (folder / f"{TMP_PREFIX}ghi789").write_bytes(b"")
     assert list(iter_record_files(folder)) == [saved_record]
     assert [s.patient_id for s in list_records(folder)] == ["MRN-0042"]
@@ -151,7 +157,7 @@ def test_a_save_leaves_no_temp_file_behind(saved_record: Path) -> None:
     assert [p.name for p in saved_record.parent.iterdir()] == [saved_record.name]
 
 
-# ----------------------------------------------------------------------------- full or read-only disk
+# ------------------------------------------------------------------------ full or read-only disk
 # The tests run as root, for whom chmod 0500 does not stop writes, so a full disk and a
 # read-only folder are simulated by making the system calls fail as they would
 # (ENOSPC, EROFS, EACCES). test_read_only_folder_for_real covers the real thing when not root.
@@ -221,13 +227,17 @@ def test_failed_save_raises_record_error_and_keeps_the_old_file(
     monkeypatch.undo()
 
     assert saved_record.read_bytes() == before
-    assert [p.name for p in saved_record.parent.iterdir()] == [saved_record.name]  # no temp file left
+    assert [p.name for p in saved_record.parent.iterdir()] == [
+        saved_record.name
+    ]  # no temp file left
     # Nothing got out of step: once the disk has room again the same save goes through.
     save_record(saved_record, loaded.record, loaded.fingerprint)
     assert load_record(saved_record).record.get("fever") == "yes"
 
 
-def test_failed_first_save_creates_no_file(tmp_path: Path, sample_record: Record, monkeypatch) -> None:
+def test_failed_first_save_creates_no_file(
+    tmp_path: Path, sample_record: Record, monkeypatch
+) -> None:
     folder = tmp_path / "records"
     folder.mkdir()
     path = folder / "new.toml"

@@ -67,18 +67,53 @@ toml_scalars = st.one_of(
 )
 toml_values = st.recursive(
     toml_scalars,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
     max_leaves=5,
 )
 # Literal TOML values, including ones tomli_w would never write.
 raw_literals = st.sampled_from(
     [
-        b"", b"true", b"false", b"0", b"-1", b"99999999999999999999", b"1e400", b"nan", b"-inf",
-        b"0x1F", b"0o7", b"0b1", b"1_000", b"3.0", b"\"\"", b"''", b"'''x'''", b"\"\"\"a\nb\"\"\"",
-        b"[]", b"[1, \"a\"]", b"{}", b"{ a = 1 }", b"1979-05-27", b"07:32:00", b"1979-05-27T07:32:00",
-        b"1979-05-27T00:32:00.999999-07:00", b"\"\\u0000\"", b"\"\\uD800\"", b"\"\\x41\"",
-        b"[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]", b"\"positive\"", b"\"left\"", b"2", b"5", b"4.5",
-        b"\"MRN-0042\"", b"\"posterior-thigh-pain\"", b"\"amended\"", b"\"completed\"",
+        b"",
+        b"true",
+        b"false",
+        b"0",
+        b"-1",
+        b"99999999999999999999",
+        b"1e400",
+        b"nan",
+        b"-inf",
+        b"0x1F",
+        b"0o7",
+        b"0b1",
+        b"1_000",
+        b"3.0",
+        b'""',
+        b"''",
+        b"'''x'''",
+        b'"""a\nb"""',
+        b"[]",
+        b'[1, "a"]',
+        b"{}",
+        b"{ a = 1 }",
+        b"1979-05-27",
+        b"07:32:00",
+        b"1979-05-27T07:32:00",
+        b"1979-05-27T00:32:00.999999-07:00",
+        b'"\\u0000"',
+        b'"\\uD800"',
+        b'"\\x41"',
+        b"[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]",
+        b'"positive"',
+        b'"left"',
+        b"2",
+        b"5",
+        b"4.5",
+        b'"MRN-0042"',
+        b'"posterior-thigh-pain"',
+        b'"amended"',
+        b'"completed"',
     ]
 )
 
@@ -105,14 +140,23 @@ def _load(raw: bytes, tmp_path: Path) -> None:
 def mutated(draw: st.DrawFn) -> bytes:
     data = bytearray(SEED)
     for _ in range(draw(st.integers(1, 4))):
-        op = draw(st.sampled_from(["flip", "insert", "delete", "truncate", "line", "value", "swap", "dup"]))
+        op = draw(
+            st.sampled_from(
+                ["flip", "insert", "delete", "truncate", "line", "value", "swap", "dup"]
+            )
+        )
         n = len(data)
         if op == "flip" and n:
             i = draw(st.integers(0, n - 1))
             data[i] ^= 1 << draw(st.integers(0, 7))
         elif op == "insert":
             i = draw(st.integers(0, n))
-            data[i:i] = draw(st.binary(min_size=1, max_size=8) | st.sampled_from([b"\x00", b"\xff", b"[", b"=", b"\"", b"\n[findings.x]\n", b"\r", b"\\"]))
+            data[i:i] = draw(
+                st.binary(min_size=1, max_size=8)
+                | st.sampled_from(
+                    [b"\x00", b"\xff", b"[", b"=", b'"', b"\n[findings.x]\n", b"\r", b"\\"]
+                )
+            )
         elif op == "delete" and n:
             i = draw(st.integers(0, n - 1))
             del data[i : i + draw(st.integers(1, 20))]
@@ -165,14 +209,21 @@ def generated(draw: st.DrawFn) -> bytes:
             patient=draw(st.fixed_dictionaries({"id": toml_scalars}) | toml_values),
             exam=draw(
                 st.fixed_dictionaries(
-                    {"started_at": toml_scalars, "affected_side": st.sampled_from(["left", "both", "up"])}
+                    {
+                        "started_at": toml_scalars,
+                        "affected_side": st.sampled_from(["left", "both", "up"]),
+                    }
                 )
                 | toml_values
             ),
             findings=draw(
                 st.dictionaries(
                     st.sampled_from([*list(CHECKLIST.items)[:20], "slr", "unknown_item", ""]),
-                    st.dictionaries(st.sampled_from(["left", "right", "value", "note", "other"]), toml_scalars, max_size=3)
+                    st.dictionaries(
+                        st.sampled_from(["left", "right", "value", "note", "other"]),
+                        toml_scalars,
+                        max_size=3,
+                    )
                     | toml_values,
                     max_size=6,
                 )
@@ -249,4 +300,3 @@ def test_the_fuzz_seed_itself_loads(tmp_path: Path) -> None:
     loaded = load_record(path)
     assert loaded.record.get("slr_angle", "left") == 45.5
     assert loaded.record.amendments
-

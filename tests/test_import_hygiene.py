@@ -13,13 +13,25 @@ import sys
 import textwrap
 from pathlib import Path
 
-CORE_MODULES = ["errors", "conditions", "checklist", "record", "rules", "summary", "storage", "compare", "cli"]
+CORE_MODULES = [
+    "errors",
+    "conditions",
+    "checklist",
+    "record",
+    "rules",
+    "summary",
+    "storage",
+    "compare",
+    "cli",
+]
 
 _LEAKED = "sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))"
 
 
 def _run(code: str) -> list[list[object]]:
-    result = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 

@@ -1,4 +1,4 @@
-"""Privacy: owner-only files and folders whatever the umask, safe file names, no network, no logs."""
+"""Privacy: owner-only files and folders whatever the umask, safe names, no network, no logs."""
 
 from __future__ import annotations
 
@@ -31,7 +31,9 @@ def _mode(path: Path) -> int:
 
 
 @pytest.mark.parametrize("umask", [0o000, 0o022, 0o002])
-def test_records_are_0600_and_folders_0700_even_with_a_permissive_umask(tmp_path: Path, umask: int) -> None:
+def test_records_are_0600_and_folders_0700_even_with_a_permissive_umask(
+    tmp_path: Path, umask: int
+) -> None:
     """Saved in a subprocess so the umask does not leak into the other tests."""
     top = tmp_path / "data"
     folder = top / "exam-tui" / "records"
@@ -44,14 +46,17 @@ def test_records_are_0600_and_folders_0700_even_with_a_permissive_umask(tmp_path
         from exam_tui.storage import new_record_path, save_record, load_record
         os.umask({umask:#o})
         cl = load_checklist()
-        rec = new_record(cl, "MRN-0042", "A. Clinician", "left", started_at=datetime(2026, 11, 28, tzinfo=UTC))
+        t0 = datetime(2026, 11, 28, tzinfo=UTC)
+        rec = new_record(cl, "MRN-0042", "A. Clinician", "left", started_at=t0)
         path = new_record_path(Path({str(folder)!r}), rec)
         fp = save_record(path, rec, None)
         rec.set_value(cl.items["fever"], None, "no")
         save_record(path, rec, fp)  # the second save replaces the file: still 0600
         print(path)
     """
-    result = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     path = Path(result.stdout.strip())
     assert path.parent == folder
@@ -114,7 +119,9 @@ AWKWARD_IDS = [
 ]
 
 
-def test_awkward_ids_stay_inside_the_folder_with_distinct_names(tmp_path: Path, checklist: Checklist) -> None:
+def test_awkward_ids_stay_inside_the_folder_with_distinct_names(
+    tmp_path: Path, checklist: Checklist
+) -> None:
     folder = tmp_path / "records"
     outside_before = sorted(p for p in tmp_path.rglob("*"))
     paths = []
@@ -130,7 +137,14 @@ def test_awkward_ids_stay_inside_the_folder_with_distinct_names(tmp_path: Path, 
         assert not name.startswith((".", "-")), (pid, name)
         assert len(name.encode()) <= 120, (pid, name)
         # Windows reserves CON, NUL, ... as the part before the first dot, whatever follows
-        assert name.split(".")[0].upper() not in {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
+        assert name.split(".")[0].upper() not in {
+            "CON",
+            "PRN",
+            "AUX",
+            "NUL",
+            *(f"COM{i}" for i in range(10)),
+            *(f"LPT{i}" for i in range(10)),
+        }
         assert load_record(path).record.patient.id == pid
     assert len(set(paths)) == len(AWKWARD_IDS)
     # distinct ids get distinct names by themselves, not only through the -2 clash suffix
@@ -143,11 +157,15 @@ def test_awkward_ids_stay_inside_the_folder_with_distinct_names(tmp_path: Path, 
     assert {s.patient_id for s in list_records(folder)} == set(AWKWARD_IDS)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(pid=st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=300))
 def test_any_id_gives_a_plain_file_name(pid: str) -> None:
     name = sanitise_id(pid)
-    assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", name) or re.fullmatch(r"_[A-Za-z0-9_-]+", name), name
+    assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", name) or re.fullmatch(
+        r"_[A-Za-z0-9_-]+", name
+    ), name
     assert len(name) <= 64
     assert os.sep not in name and ".." not in name
 
@@ -213,7 +231,9 @@ def test_a_whole_cli_flow_uses_no_network(saved_record: Path, tmp_path: Path) ->
             print("guarded")
         """
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "guarded"
     assert "network use" not in result.stderr
@@ -236,7 +256,9 @@ def test_no_patient_data_in_logs(saved_record: Path, tmp_path: Path) -> None:
         save_record(loaded.path, loaded.record, loaded.fingerprint)
         """
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     log = tmp_path / "log.txt"
     text = log.read_text() if log.exists() else ""

@@ -1,4 +1,4 @@
-"""Property: any valid record survives save → load unchanged (and saving it again changes nothing)."""
+"""Property: any valid record survives save → load unchanged, and saving it again changes nothing."""
 
 from __future__ import annotations
 
@@ -20,13 +20,15 @@ _counter = itertools.count()
 # emoji. Surrogates cannot be encoded as UTF-8 and cannot be typed, so they are left out.
 any_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=200)
 # Patient ids: the model refuses blank ones and control characters (see test_privacy).
-patient_ids = st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=200).filter(
-    lambda s: s.strip() != ""
-)
+patient_ids = st.text(
+    st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=200
+).filter(lambda s: s.strip() != "")
 times = st.datetimes(
     min_value=datetime(2000, 1, 1),
     max_value=datetime(2099, 12, 31),
-    timezones=st.sampled_from([UTC, timezone(timedelta(hours=1)), timezone(timedelta(hours=-5, minutes=-30))]),
+    timezones=st.sampled_from(
+        [UTC, timezone(timedelta(hours=1)), timezone(timedelta(hours=-5, minutes=-30))]
+    ),
 )
 
 
@@ -66,7 +68,9 @@ def records(draw: st.DrawFn, checklist: Checklist = CHECKLIST) -> Record:
             return
         sides = ("left", "right") if item.bilateral else (None,)
         side = draw(st.sampled_from(sides))
-        value = draw(st.none() | values_for(item)) if draw(st.booleans()) else draw(values_for(item))
+        value = (
+            draw(st.none() | values_for(item)) if draw(st.booleans()) else draw(values_for(item))
+        )
         rec.set_value(item, side, value, by=draw(names), at=at)
 
     at = started
@@ -81,7 +85,9 @@ def records(draw: st.DrawFn, checklist: Checklist = CHECKLIST) -> Record:
     return rec
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(rec=records())
 def test_any_valid_record_survives_save_and_load(tmp_path: Path, rec: Record) -> None:
     folder = tmp_path / f"r{next(_counter)}"

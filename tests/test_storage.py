@@ -55,11 +55,14 @@ def _bad(case: str, good: bytes) -> tuple[bytes | None, list[str]]:
         bad, _ = _replace_line(text, 'value = "no"', 'left = "no"')
         return bad.encode(), ["item 'saddle_anaesthesia'"]
     if case == "unknown-checklist":
-        return text.replace('checklist = "posterior-thigh-pain"', 'checklist = "knee-exam"').encode(), [
-            "unknown checklist 'knee-exam'"
-        ]
+        return text.replace(
+            'checklist = "posterior-thigh-pain"', 'checklist = "knee-exam"'
+        ).encode(), ["unknown checklist 'knee-exam'"]
     if case == "newer-schema":
-        return text.replace("schema_version = 1", "schema_version = 2").encode(), ["schema_version 2", "newer"]
+        return text.replace("schema_version = 1", "schema_version = 2").encode(), [
+            "schema_version 2",
+            "newer",
+        ]
     if case == "no-schema":
         return text.replace("schema_version = 1\n", "").encode(), ["schema_version"]
     if case == "non-utf8":
@@ -102,7 +105,9 @@ BAD_CASES = [
 
 
 @pytest.fixture(params=BAD_CASES)
-def bad_record(request: pytest.FixtureRequest, saved_record: Path) -> tuple[Path, bytes | None, list[str]]:
+def bad_record(
+    request: pytest.FixtureRequest, saved_record: Path
+) -> tuple[Path, bytes | None, list[str]]:
     case = request.param
     content, words = _bad(case, saved_record.read_bytes())
     path = saved_record.with_name(f"bad-{case}.toml")
@@ -154,7 +159,9 @@ def test_cli_bad_record_one_line_exit_2_file_untouched(bad_record, command, caps
 
 @pytest.mark.parametrize("case", ["syntax", "out-of-range", "non-utf8", "folder", "vanished"])
 @pytest.mark.parametrize("command", ["flags", "summary"])
-def test_cli_bad_record_in_a_real_process(run_cli, saved_record: Path, case: str, command: str) -> None:
+def test_cli_bad_record_in_a_real_process(
+    run_cli, saved_record: Path, case: str, command: str
+) -> None:
     """The same, through the interpreter: no traceback reaches the terminal."""
     content, words = _bad(case, saved_record.read_bytes())
     path = saved_record.with_name(f"bad-{case}.toml")
@@ -251,7 +258,9 @@ def test_each_save_returns_the_fingerprint_for_the_next(saved_record: Path) -> N
     assert load_record(saved_record).fingerprint == fp
 
 
-def test_save_refuses_a_deleted_or_newly_created_file(saved_record: Path, sample_record: Record) -> None:
+def test_save_refuses_a_deleted_or_newly_created_file(
+    saved_record: Path, sample_record: Record
+) -> None:
     loaded = load_record(saved_record)
     saved_record.unlink()
     with pytest.raises(RecordConflictError):
@@ -275,7 +284,11 @@ def test_version_1_record_as_written_by_0_1_0_stays_readable() -> None:
     rec = loaded.record
     assert loaded.warnings == []
     assert rec.schema_version == 1
-    assert (rec.checklist, rec.status, rec.patient.id) == ("posterior-thigh-pain", "amended", "MRN-0042")
+    assert (rec.checklist, rec.status, rec.patient.id) == (
+        "posterior-thigh-pain",
+        "amended",
+        "MRN-0042",
+    )
     assert rec.exam.examiner == "A. Clinician"
     assert rec.exam.affected_side == "left"
     assert rec.exam.started_at == datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
@@ -293,7 +306,11 @@ def test_version_1_record_as_written_by_0_1_0_stays_readable() -> None:
     assert rec.get("plantar_response", "left") == "flexor"
     assert rec.get("strength_plantarflexion", "left") == 5
     [amendment] = rec.amendments
-    assert (amendment.by, amendment.item, amendment.side) == ("B. Colleague", "strength_plantarflexion", "left")
+    assert (amendment.by, amendment.item, amendment.side) == (
+        "B. Colleague",
+        "strength_plantarflexion",
+        "left",
+    )
     assert (amendment.old, amendment.new) == (4, 5)
 
 
