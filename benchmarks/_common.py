@@ -57,7 +57,9 @@ def verdict(value: float, target: float, smaller_is_better: bool = True) -> str:
     return f"{'meets' if ok else 'MISSES'} target {'≤' if smaller_is_better else '≥'} {target:g}"
 
 
-def time_commands(commands: dict[str, list[str]], runs: int, warmup: int = 1, env: dict[str, str] | None = None) -> dict[str, list[float]]:
+def time_commands(
+    commands: dict[str, list[str]], runs: int, warmup: int = 1, env: dict[str, str] | None = None
+) -> dict[str, list[float]]:
     """Wall time (s) of each command, run round-robin so drift hits all of them alike."""
     import time
 
@@ -68,7 +70,9 @@ def time_commands(commands: dict[str, list[str]], runs: int, warmup: int = 1, en
             proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
             dt = time.perf_counter() - t0
             if proc.returncode != 0:
-                raise RuntimeError(f"{name}: exit {proc.returncode}: {proc.stderr.decode(errors='replace')[-500:]}")
+                raise RuntimeError(
+                    f"{name}: exit {proc.returncode}: {proc.stderr.decode(errors='replace')[-500:]}"
+                )
             if i >= warmup:
                 out[name].append(dt)
     return out
@@ -107,7 +111,9 @@ def machine() -> dict[str, str]:
 def print_header(title: str) -> None:
     print(f"== {title}")
     m = machine()
-    print(f"   {m['date']} | Python {m['python']} | textual {m['textual']} | pydantic {m['pydantic']}")
+    print(
+        f"   {m['date']} | Python {m['python']} | textual {m['textual']} | pydantic {m['pydantic']}"
+    )
     print(f"   {m['cpu']} | {m['uname']}")
 
 
@@ -192,11 +198,18 @@ def wanted_value(checklist: Any, scenario: dict[str, Any], item_id: str, side: s
     return NORMAL_VALUE.get(item.kind)
 
 
-def build_record(checklist: Any, scenario: dict[str, Any], patient_id: str = "MRN-000001", started_at: datetime | None = None) -> Any:
+def build_record(
+    checklist: Any,
+    scenario: dict[str, Any],
+    patient_id: str = "MRN-000001",
+    started_at: datetime | None = None,
+) -> Any:
     """The completed record a clinician ends up with for this scripted exam."""
     from exam_tui import record as rec
 
-    r = rec.new_record(checklist, patient_id, "Dr Bench", scenario["affected_side"], started_at=started_at)
+    r = rec.new_record(
+        checklist, patient_id, "Dr Bench", scenario["affected_side"], started_at=started_at
+    )
     # Two passes: a show-condition can depend on a later item's value.
     for _ in range(2):
         for section in checklist.sections:
@@ -213,7 +226,9 @@ def build_record(checklist: Any, scenario: dict[str, Any], patient_id: str = "MR
 
 def count_values(data: dict[str, Any]) -> int:
     """Values in a saved record's findings (left, right and value each count; notes do not)."""
-    return sum(1 for f in data.get("findings", {}).values() for k in ("left", "right", "value") if k in f)
+    return sum(
+        1 for f in data.get("findings", {}).values() for k in ("left", "right", "value") if k in f
+    )
 
 
 def write_record_folder(folder: Path, n: int, seed: int = 8) -> None:
@@ -224,16 +239,15 @@ def write_record_folder(folder: Path, n: int, seed: int = 8) -> None:
     """
     import random
 
-    from exam_tui.checklist import load_checklist, DEFAULT_CHECKLIST
+    from exam_tui.checklist import DEFAULT_CHECKLIST, load_checklist
     from exam_tui.storage import dumps_record, ensure_private_dir, record_filename
 
     rng = random.Random(seed)
     cl = load_checklist(DEFAULT_CHECKLIST)
     t0 = datetime(2020, 1, 6, 9, 0, 0, tzinfo=UTC)
     templates = [dumps_record(build_record(cl, s, "@@ID@@", t0)) for s in SCENARIOS.values()]
-    stamp = t0.isoformat().replace("+00:00", "Z")
     ensure_private_dir(folder)
-    for i in range(n):
+    for _ in range(n):
         text = rng.choice(templates)
         when = t0 + timedelta(minutes=rng.randrange(0, 60 * 24 * 365 * 6))
         pid = f"MRN-{rng.randrange(10**6, 10**7)}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -83,8 +83,10 @@ def next_keys(session: Any, scenario: dict[str, Any]) -> list[str] | None:
         return _keys_for(cl.items[here.item], c.wanted_value(cl, scenario, here.item, here.side))
     in_section = {t for t in targets if t.section == here.section}
     i = positions.index(here) if here in positions else -1
-    if here in fillable and any(positions.index(t) > i for t in in_section) and (
-        here.side is None or (i + 1 < len(positions) and positions[i + 1] in in_section)
+    if (
+        here in fillable
+        and any(positions.index(t) > i for t in in_section)
+        and (here.side is None or (i + 1 < len(positions) and positions[i + 1] in in_section))
     ):
         # On the way to the next value, answering this one moves on just like a navigation key
         # (`down` for a one-value item, `right` to a target on the other leg), and `N` may be out
@@ -144,7 +146,9 @@ async def run_exam(
             for key in keys:
                 await press(pilot, key)
             if len(pressed) > 1000:
-                raise RuntimeError(f"runaway: the app does not do what the keys say ({pressed[-10:]})")
+                raise RuntimeError(
+                    f"runaway: the app does not do what the keys say ({pressed[-10:]})"
+                )
         await press(pilot, "ctrl+s")
         await press(pilot, "enter")
         path = session.path
@@ -168,5 +172,3 @@ async def time_keys_on(app: Any, keys: list[str], size: tuple[int, int] = (120, 
         app.exit()
     return out
 
-
-Awaitable  # re-exported for type checkers of callers

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _common as c  # noqa: E402
+import _common as c
 
 TARGET = 1.5
 
@@ -33,7 +33,7 @@ def make_record(folder: Path) -> Path:
 def import_profile(cmd: list[str]) -> tuple[bool, list[tuple[int, str]], int]:
     """(textual imported?, the slowest top-level imports (µs cumulative), exit code)."""
     proc = subprocess.run(
-        [c.PYTHON, "-X", "importtime", *cmd[1:]] if cmd[0] != c.PYTHON else [c.PYTHON, "-X", "importtime", *cmd[1:]],
+        [c.PYTHON, "-X", "importtime", *cmd[1:]],  # cmd is [python, script or -c, ...]
         capture_output=True,
         text=True,
     )
@@ -65,7 +65,11 @@ def main(argv: list[str] | None = None) -> int:
         rec = make_record(Path(tmp))
         script = c.EXAM_TUI
         commands = {
-            "baseline: python -c 'import pydantic, tomllib'": [c.PYTHON, "-c", "import pydantic, tomllib"],
+            "baseline: python -c 'import pydantic, tomllib'": [
+                c.PYTHON,
+                "-c",
+                "import pydantic, tomllib",
+            ],
             "exam-tui summary FILE": [*script, "summary", str(rec)],
             "exam-tui flags FILE --json": [*script, "flags", str(rec), "--json"],
             "exam-tui validate": [*script, "validate"],
@@ -75,10 +79,14 @@ def main(argv: list[str] | None = None) -> int:
             # Where the time goes: pydantic actually used (its model machinery loads on the first
             # BaseModel subclass), then every exam_tui model and dataclass defined, nothing run.
             commands["(ref: pydantic BaseModel, one model)"] = [
-                c.PYTHON, "-c", "from pydantic import BaseModel\nclass M(BaseModel):\n    x: int",
+                c.PYTHON,
+                "-c",
+                "from pydantic import BaseModel\nclass M(BaseModel):\n    x: int",
             ]
             commands["(ref: import exam_tui.storage, rules, summary)"] = [
-                c.PYTHON, "-c", "import exam_tui.storage, exam_tui.rules, exam_tui.summary",
+                c.PYTHON,
+                "-c",
+                "import exam_tui.storage, exam_tui.rules, exam_tui.summary",
             ]
         # A first run of each: a warm-up (disk cache, .pyc files) that also finds commands that
         # cannot run yet, which are reported, not fatal.
@@ -105,9 +113,11 @@ def main(argv: list[str] | None = None) -> int:
             if name not in runnable:
                 continue
             cmd = [c.PYTHON, *runnable[name]] if runnable[name][0] != c.PYTHON else runnable[name]
-            textual, mods, rc = import_profile(cmd)
+            textual, mods, _ = import_profile(cmd)
             top = ", ".join(f"{n} {us / 1000:.0f} ms" for us, n in mods[: args.imports])
-            print(f"   {name:<{width}}  textual imported: {'YES' if textual else 'no'}; slowest imports: {top}")
+            print(
+                f"   {name:<{width}}  textual imported: {'YES' if textual else 'no'}; slowest imports: {top}"
+            )
     return 0
 
 

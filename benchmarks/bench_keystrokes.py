@@ -19,8 +19,8 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _common as c  # noqa: E402
-import _driver  # noqa: E402
+import _common as c
+import _driver
 
 TARGET = 1.2
 
@@ -39,14 +39,23 @@ def main(argv: list[str] | None = None) -> int:
             abnormal = name != "normal"
             ratio = len(keys) / values
             kinds = Counter(
-                "N" if k == "N" else "finish" if k in ("ctrl+s",) or (k == "enter" and i == len(keys) - 1)
-                else "move" if k in _driver.NAV else "answer"
+                "N"
+                if k == "N"
+                else "finish"
+                if k in ("ctrl+s",) or (k == "enter" and i == len(keys) - 1)
+                else "move"
+                if k in _driver.NAV
+                else "answer"
                 for i, k in enumerate(keys)
             )
             tail = f"  [{c.verdict(ratio, TARGET)}]" if abnormal else "  (no target: normal exam)"
-            print(f"   {name:<24} {len(keys):3d} keys / {values:3d} values = {ratio:.2f} keys/value{tail}")
-            print(f"   {'':<24} {scenario['description']}; keys: "
-                  + ", ".join(f"{n} {k}" for k, n in kinds.most_common()))
+            print(
+                f"   {name:<24} {len(keys):3d} keys / {values:3d} values = {ratio:.2f} keys/value{tail}"
+            )
+            print(
+                f"   {'':<24} {scenario['description']}; keys: "
+                + ", ".join(f"{n} {k}" for k, n in kinds.most_common())
+            )
             if args.show_keys:
                 print(f"   {'':<24} {' '.join(keys)}")
     return 0

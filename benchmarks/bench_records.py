@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _common as c  # noqa: E402
+import _common as c
 
 TARGET_S = 1.0
 
@@ -60,7 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--records", type=int, default=10_000)
     ap.add_argument("--runs", type=int, default=3, help="repetitions of each measurement")
     ap.add_argument("--quick", action="store_true", help="1 run each")
-    ap.add_argument("--folder", type=Path, help="reuse (or create) this folder instead of a temp one")
+    ap.add_argument(
+        "--folder", type=Path, help="reuse (or create) this folder instead of a temp one"
+    )
     args = ap.parse_args(argv)
     runs = 1 if args.quick else args.runs
 
@@ -71,15 +73,21 @@ def main(argv: list[str] | None = None) -> int:
         if existing != args.records:
             t0 = time.perf_counter()
             c.write_record_folder(folder, args.records)
-            print(f"   generated {args.records:,} records in {time.perf_counter() - t0:.1f} s "
-                  f"({sum(p.stat().st_size for p in folder.iterdir()) / 2**20:.1f} MiB on disk)")
+            print(
+                f"   generated {args.records:,} records in {time.perf_counter() - t0:.1f} s "
+                f"({sum(p.stat().st_size for p in folder.iterdir()) / 2**20:.1f} MiB on disk)"
+            )
 
         res = [run_child(LIST_CHILD, str(folder)) for _ in range(runs)]
         ts = [r["seconds"] for r in res]
-        print(f"   storage.list_records: {c.describe(ts)}  [{c.verdict(min(ts), TARGET_S)} s on its own]")
+        print(
+            f"   storage.list_records: {c.describe(ts)}  [{c.verdict(min(ts), TARGET_S)} s on its own]"
+        )
         r = res[-1]
-        print(f"     Python allocations peak {mib(r['py_peak'])} (tracemalloc); process RSS "
-              f"{mib(r['rss_before'])} before, {mib(r['rss_peak'])} peak")
+        print(
+            f"     Python allocations peak {mib(r['py_peak'])} (tracemalloc); process RSS "
+            f"{mib(r['rss_before'])} before, {mib(r['rss_peak'])} peak"
+        )
 
         picker = _picker(folder, runs)
         if picker:
@@ -91,7 +99,11 @@ def _picker(folder: Path, runs: int) -> str | None:
     """The record picker in the real app; None when the app does not exist yet."""
     out = []
     for _ in range(runs):
-        p = subprocess.run([c.PYTHON, "-c", PICKER_CHILD, str(folder), repr(time.time())], capture_output=True, text=True)
+        p = subprocess.run(
+            [c.PYTHON, "-c", PICKER_CHILD, str(folder), repr(time.time())],
+            capture_output=True,
+            text=True,
+        )
         if p.returncode != 0:
             return "   record picker: not measured: " + (p.stderr.strip().splitlines() or ["?"])[-1]
         out.append(json.loads(p.stdout.strip().splitlines()[-1]))

@@ -19,8 +19,8 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _common as c  # noqa: E402
-import _driver  # noqa: E402
+import _common as c
+import _driver
 
 TARGET_MS = 33.0
 NON_ANSWER = {*_driver.NAV, "N", "ctrl+s"}
@@ -41,25 +41,37 @@ def minimal_app():  # type: ignore[no-untyped-def]
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="one exam (L5 radiculopathy) instead of all three")
+    ap.add_argument(
+        "--quick", action="store_true", help="one exam (L5 radiculopathy) instead of all three"
+    )
     args = ap.parse_args(argv)
     names = ["l5_radiculopathy"] if args.quick else list(c.SCENARIOS)
-    c.print_header("Responsiveness: key press → screen refreshed (headless, 120×40, flags panel on)")
+    c.print_header(
+        "Responsiveness: key press → screen refreshed (headless, 120×40, flags panel on)"
+    )
     answer: list[float] = []
     other: list[float] = []
     per_kind: dict[str, list[float]] = {}
     all_keys: list[str] = []
     with tempfile.TemporaryDirectory(prefix="exam-tui-bench-") as tmp:
         for name in names:
+
             def on_key(key: str, dt: float) -> None:
                 (other if key in NON_ANSWER else answer).append(dt)
-                label = "N (fill section)" if key == "N" else "navigation" if key in _driver.NAV else (
-                    "ctrl+s" if key == "ctrl+s" else "answer")
+                label = (
+                    "N (fill section)"
+                    if key == "N"
+                    else "navigation"
+                    if key in _driver.NAV
+                    else ("ctrl+s" if key == "ctrl+s" else "answer")
+                )
                 per_kind.setdefault(label, []).append(dt)
 
             keys, _ = asyncio.run(_driver.run_exam(name, Path(tmp) / name, on_key=on_key))
             all_keys += keys
-        base = asyncio.run(_driver.time_keys_on(minimal_app(), [k for k in all_keys if k != "ctrl+s"]))
+        base = asyncio.run(
+            _driver.time_keys_on(minimal_app(), [k for k in all_keys if k != "ctrl+s"])
+        )
 
     def line(label: str, xs: list[float]) -> str:
         p95 = c.percentile([x * 1000 for x in xs], 95)
@@ -73,10 +85,12 @@ def main(argv: list[str] | None = None) -> int:
     print(line("baseline: same keys, minimal app", base))
     floor = statistics.median(base)
     extra = [x - floor for x in answer]
-    print(f"   answer keys minus the harness floor (the minimal app's median): median "
-          f"{statistics.median(extra) * 1000:.1f} ms, p95 {c.percentile(extra, 95) * 1000:.1f} ms "
-          f"[{c.verdict(c.percentile(extra, 95) * 1000, TARGET_MS)} ms]; "
-          f"{statistics.median(answer) / floor:.1f}× the minimal app's median")
+    print(
+        f"   answer keys minus the harness floor (the minimal app's median): median "
+        f"{statistics.median(extra) * 1000:.1f} ms, p95 {c.percentile(extra, 95) * 1000:.1f} ms "
+        f"[{c.verdict(c.percentile(extra, 95) * 1000, TARGET_MS)} ms]; "
+        f"{statistics.median(answer) / floor:.1f}× the minimal app's median"
+    )
     return 0
 
 

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _common as c  # noqa: E402
+import _common as c
 
 TARGET = 1.25
 
@@ -85,7 +85,16 @@ def main(argv: list[str] | None = None) -> int:
         for i in range(runs + 1):  # the first round warms the disk cache and .pyc files
             for kind in res:
                 p = subprocess.run(
-                    [c.PYTHON, __file__, "--child", kind, "--t0", repr(time.time()), "--records-dir", tmp],
+                    [
+                        c.PYTHON,
+                        __file__,
+                        "--child",
+                        kind,
+                        "--t0",
+                        repr(time.time()),
+                        "--records-dir",
+                        tmp,
+                    ],
                     capture_output=True,
                     text=True,
                 )
@@ -94,12 +103,19 @@ def main(argv: list[str] | None = None) -> int:
                     return 1
                 if i:
                     res[kind].append(json.loads(p.stdout.strip().splitlines()[-1]))
-    names = {"minimal": "minimal app (Header, Static, Footer)", "exam": "exam-tui new → exam screen ready"}
+    names = {
+        "minimal": "minimal app (Header, Static, Footer)",
+        "exam": "exam-tui new → exam screen ready",
+    }
     base = [r["ready"] for r in res["minimal"]]
     for kind, rows in res.items():
         ready = [r["ready"] for r in rows]
         imports = [r["imports"] for r in rows]
-        tail = "" if kind == "minimal" else f"  {c.ratio(ready, base):.2f}× minimal  [{c.verdict(c.ratio(ready, base), TARGET)}]"
+        tail = (
+            ""
+            if kind == "minimal"
+            else f"  {c.ratio(ready, base):.2f}× minimal  [{c.verdict(c.ratio(ready, base), TARGET)}]"
+        )
         print(f"   {names[kind]:<38} {c.describe(ready)}{tail}")
         print(f"   {'  of which imports done at':<38} {c.describe(imports)}")
     return 0

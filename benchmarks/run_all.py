@@ -1,6 +1,6 @@
 """Run every benchmark and print its figures (`make bench`; `--quick` for a fast pass).
 
-    .venv/bin/python benchmarks/run_all.py [--quick] [--only cli,records,...]
+.venv/bin/python benchmarks/run_all.py [--quick] [--only cli,records,...]
 """
 
 from __future__ import annotations
