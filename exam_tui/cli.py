@@ -45,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
 
     op = sub.add_parser("open", help="open a saved record in the app")
     op.add_argument("file", type=Path)
+    op.add_argument("--examiner", metavar="NAME", help="who is making changes (for the amendment log)")
 
     val = sub.add_parser("validate", help="check checklist files (default: the bundled one)")
     val.add_argument("checklists", type=Path, nargs="*")

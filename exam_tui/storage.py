@@ -352,16 +352,24 @@ def stray_temp_files(folder: Path) -> list[Path]:
     """Temp files left by a save that was interrupted before its rename."""
     try:
         return [folder / n for n in os.listdir(folder) if n.startswith(TMP_PREFIX)]
-    except FileNotFoundError:
+    except OSError:  # no folder yet, or not a folder: nothing to clean
         return []
 
 
-def clean_stray_temp_files(folder: Path) -> list[Path]:
+def clean_stray_temp_files(folder: Path, min_age_s: float = 0.0) -> list[Path]:
     """Remove temp files of interrupted saves. The record they were replacing is intact (the
-    rename never happened), so they hold nothing that is not either saved or half-written."""
+    rename never happened), so at most the one answer being saved at the crash is lost.
+
+    ``min_age_s`` spares files younger than that: another window may be mid-save right now.
+    """
+    import time
+
     removed = []
+    now = time.time()
     for p in stray_temp_files(folder):
         with contextlib.suppress(OSError):
+            if now - p.stat().st_mtime < min_age_s:
+                continue
             p.unlink()
             removed.append(p)
     return removed
@@ -438,7 +446,8 @@ class Draft:
             when = started.strftime(fmt)
         if self.error:
             return f"{s.patient_id}, started {when}: cannot be resumed ({self.error})"
-        return f"Resume {s.patient_id}, started {when}, {self.answered} of {self.applicable} answered?"
+        progress = f"{self.answered} of {self.applicable} answered"
+        return f"Resume {s.patient_id}, started {when}, {progress}?"
 
 
 def find_drafts(

@@ -58,6 +58,9 @@ class ExamApp(App[int]):
 
     def on_mount(self) -> None:
         patient, examiner, side = self.start_args
+        # Temp files of a save interrupted by a crash are never records; a minute's grace
+        # spares a save in progress in another window.
+        storage.clean_stray_temp_files(self.records_dir, min_age_s=60)
         if self.mode == "open" and self.record_path is not None:
             self.open_record(self.record_path, exit_on_error=True)
         elif self.mode == "new":
@@ -126,7 +129,9 @@ class ExamApp(App[int]):
 
     def open_record(self, path: Path, *, exit_on_error: bool = False) -> None:
         try:
-            session = ExamSession.open(path, checklist=self.checklist, clock=self.clock)
+            session = ExamSession.open(
+                path, checklist=self.checklist, clock=self.clock, user=self.start_args[1]
+            )
         except RecordError as exc:
             if exit_on_error:
                 self.exit(EXIT_ERROR, return_code=EXIT_ERROR, message=f"exam-tui: {exc}")

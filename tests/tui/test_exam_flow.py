@@ -330,3 +330,46 @@ async def test_open_of_a_broken_record_exits_with_an_error(
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
     assert app.return_code == 2
+
+
+async def test_amending_with_open_examiner_logs_who_changed_it(
+    make_app: MakeApp, saved_record: Path
+) -> None:
+    """`exam-tui open FILE --examiner NAME`: the amendment log names the colleague amending,
+    not the examiner who wrote the record."""
+    from exam_tui.session import ExamSession
+
+    s = ExamSession.open(saved_record)
+    s.complete()
+    app = make_app(mode="open", record_path=saved_record, examiner="B. Colleague")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        screen.session.goto("slr", "left")
+        await pilot.press("n")
+        await pilot.pause()
+    (a,) = load_record(saved_record).record.amendments
+    assert (a.item, a.by) == ("slr", "B. Colleague")
+
+
+async def test_start_removes_stale_temp_files_but_not_fresh_ones(
+    make_app: MakeApp, records_dir: Path
+) -> None:
+    """A temp file left by a crashed save is cleaned up at start; one younger than a minute
+    (another window mid-save) is left alone. Neither is ever listed as a record."""
+    import os
+    import time
+
+    records_dir.mkdir(parents=True, exist_ok=True)
+    stale = records_dir / ".exam-tui-tmp-stale.toml"
+    fresh = records_dir / ".exam-tui-tmp-fresh.toml"
+    stale.write_text("half a rec")
+    fresh.write_text("half a rec")
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+    assert not stale.exists()
+    assert fresh.exists()
