@@ -10,6 +10,7 @@ import errno
 import hashlib
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -55,7 +56,8 @@ CHILD = textwrap.dedent(
         rec.set_value(items["pain_score"], None, n % 11)
         rec.set_value(items["slr"], "left", ("positive", "negative", "equivocal")[n % 3])
         fp = save_record(path, rec, fp)
-        print("saved", n, flush=True)
+        sys.stdout.write(f"saved {n}\\n")  # one write: a kill cannot split it
+        sys.stdout.flush()
     """
 )
 
@@ -96,7 +98,8 @@ def test_sigkill_during_saves_leaves_the_previous_or_the_new_version(saved_recor
         output = first + proc.stdout.read()
         proc.stdout.close()
         proc.stderr.close()
-        saved = [int(line.split()[1]) for line in output.splitlines() if line.startswith(b"saved ")]
+        # only complete lines: the kill may cut a report short
+        saved = [int(n) for n in re.findall(rb"^saved (\d+)\n", output, re.MULTILINE)]
         assert saved[0] == last + 1, (
             f"seed {seed}, kill {kill}: the child did not resume from the file"
         )
