@@ -10,6 +10,12 @@ exam creates the file with :func:`storage.new_record_path` in ``records_dir``. A
 raises :class:`~exam_tui.errors.RecordError` (or ``RecordConflictError``) *after* the change
 was made in memory: the screen still shows it, ``dirty`` stays true, and the next change
 tries the save again.
+
+Follow-up exams: :attr:`ExamSession.prior` is the patient's latest earlier record in the
+records folder (:func:`compare.latest_prior`). It is looked up once, when the session is built
+(or, in the app, in a thread right after: reading 10,000 record headers takes seconds), never
+per key. The flags then include progression since that exam (P1), and the screen can show the
+previous value of each item.
 """
 
 from __future__ import annotations
@@ -27,7 +33,9 @@ from exam_tui.errors import RecordError
 from exam_tui.record import Record, Side
 
 if TYPE_CHECKING:
+    from exam_tui.compare import ChangeKind, Comparison
     from exam_tui.rules import Evaluation
+    from exam_tui.storage import LoadedRecord
 
 Clock = Callable[[], datetime]
 Value = str | int | float
@@ -81,6 +89,7 @@ class ExamSession:
         clock: Clock = rec.now_utc,
         user: str | None = None,
         warnings: list[str] | None = None,
+        prior: LoadedRecord | None = None,
     ) -> None:
         self.checklist = checklist
         self.record = record
@@ -99,6 +108,12 @@ class ExamSession:
         #: Digits typed so far for a number item (committed with :meth:`commit_number`).
         self.number_buffer = ""
         self._evaluation: Evaluation | None = None
+        #: The patient's latest earlier exam (None: there is none, or it was not looked up yet).
+        self.prior: LoadedRecord | None = None
+        #: True once the records folder was searched for :attr:`prior` (see :meth:`set_prior`).
+        self.prior_checked = False
+        if prior is not None:
+            self.set_prior(prior)
         first = self._first_position(0)
         self.cursor = first or Cursor(0, checklist.sections[0].items[0].id, None)
 
@@ -114,10 +129,18 @@ class ExamSession:
         examiner: str,
         side: str,
         clock: Clock = rec.now_utc,
+        find_prior: bool = True,
     ) -> ExamSession:
-        """A new draft exam. Nothing is written until the first change (then the file appears)."""
+        """A new draft exam. Nothing is written until the first change (then the file appears).
+
+        ``find_prior``: look up the patient's latest earlier exam now (the app passes False and
+        does it in a thread with :meth:`find_prior` and :meth:`set_prior`).
+        """
         record = rec.new_record(checklist, patient, examiner, side, started_at=clock())
-        return cls(checklist, record, records_dir=records_dir, clock=clock)
+        session = cls(checklist, record, records_dir=records_dir, clock=clock)
+        if find_prior:
+            session.set_prior(session.find_prior())
+        return session
 
     @classmethod
     def open(
@@ -127,8 +150,12 @@ class ExamSession:
         checklist: Checklist | None = None,
         clock: Clock = rec.now_utc,
         user: str | None = None,
+        find_prior: bool = True,
     ) -> ExamSession:
-        """A saved record, positioned at its first unanswered value. Raises RecordError."""
+        """A saved record, positioned at its first unanswered value. Raises RecordError.
+
+        ``find_prior`` as for :meth:`start`: the latest exam of the patient before this one.
+        """
         loaded = storage.load_record(path, checklist=checklist)
         session = cls(
             loaded.checklist,
@@ -141,6 +168,8 @@ class ExamSession:
             warnings=loaded.warnings,
         )
         session.goto_first_unanswered()
+        if find_prior:
+            session.set_prior(session.find_prior())
         return session
 
     # -- reading ----------------------------------------------------------------------------
@@ -188,12 +217,92 @@ class ExamSession:
 
     @property
     def evaluation(self) -> Evaluation:
-        """Flags, screening warnings and the pattern for the record as it stands (cached)."""
+        """Flags, screening warnings and the pattern for the record as it stands (cached);
+        with a prior exam, also the progression flag (P1)."""
         if self._evaluation is None:
             from exam_tui import rules
 
-            self._evaluation = rules.evaluate(self.checklist, self.record)
+            prior = self.prior.record if self.prior is not None else None
+            self._evaluation = rules.evaluate(self.checklist, self.record, prior=prior)
         return self._evaluation
+
+    # -- the previous exam ------------------------------------------------------------------
+
+    def find_prior(self) -> LoadedRecord | None:
+        """Look up (without keeping it) the latest record of this patient in the records folder
+        started before this exam, other than this exam's own file. Reads files only, so the app
+        runs it in a thread; unreadable records are skipped."""
+        from exam_tui import compare
+
+        try:
+            return compare.latest_prior(
+                self.records_dir,
+                self.record.patient.id,
+                before=self.record.exam.started_at,
+                exclude=self.path,
+            )
+        except OSError:
+            # A folder that cannot be listed has no usable prior; the first save reports why.
+            return None
+
+    def set_prior(self, prior: LoadedRecord | None) -> None:
+        """Use ``prior`` (None: there is none) as the previous exam; the flags follow at once.
+
+        Raises RecordError, keeping no prior, when it is another patient's exam or not an
+        earlier one: a comparison across patients would be a clinical error.
+        """
+        from exam_tui import compare
+
+        if prior is not None:
+            here = storage.LoadedRecord(
+                self.path or self.records_dir / "(this exam)",
+                self.record,
+                self.checklist,
+                [],
+                self.fingerprint,
+            )
+            compare.check_same_patient(prior, here)
+        self.prior = prior
+        self.prior_checked = True
+        self._evaluation = None
+
+    @property
+    def prior_date(self) -> str | None:
+        """The date of the previous exam (ISO), or None without one."""
+        if self.prior is None:
+            return None
+        return self.prior.record.exam.started_at.date().isoformat()
+
+    def prior_value(self, item_id: str, side: Side | None = None) -> Value | None:
+        """What the previous exam recorded for this item and side (None: nothing, or no prior)."""
+        if self.prior is None:
+            return None
+        return self.prior.record.get(item_id, side)
+
+    def change(self, item: Item, side: Side | None = None) -> ChangeKind | None:
+        """How this value differs from the previous exam's ("worse", "better", "new finding",
+        "no longer present", "changed"); None when equal or either is missing."""
+        old = self.prior_value(item.id, side)
+        new = self.record.get(item.id, side)
+        if old is None or new is None:
+            return None
+        from exam_tui import compare
+
+        return compare.classify(item, old, new)
+
+    def comparison(self) -> Comparison | None:
+        """What changed since the previous exam, per item and side (None without one)."""
+        if self.prior is None:
+            return None
+        from exam_tui import compare
+
+        return compare.compare_records(
+            self.checklist,
+            self.prior.record,
+            self.record,
+            old_path=self.prior.path,
+            new_path=self.path,
+        )
 
     # -- moving -----------------------------------------------------------------------------
 
