@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import re
 import tempfile
+import time
 import tomllib
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from stat import S_ISREG as stat_is_regular
 from typing import Any
 
 import tomli_w
@@ -375,6 +378,51 @@ def clean_stray_temp_files(folder: Path, min_age_s: float = 0.0) -> list[Path]:
     return removed
 
 
+#: A header line as tomli_w writes it: ``key = "text"``, ``key = 12``, ``key = true`` or
+#: ``key = 2026-11-28 09:30:00+00:00``. Anything else (escapes, comments, floats, fractions of a
+#: second, dotted keys, CRLF) is left to tomllib, so the fast path can only ever agree with it.
+_HEADER_LINE = re.compile(
+    r'([A-Za-z0-9_-]+) = (?:"([^"\\\x00-\x1f\x7f]*)"|(-?(?:0|[1-9][0-9]*))|(true|false)'
+    r"|([0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:Z|[+-][0-9]{2}:[0-9]{2})?))"
+)
+_HEADER_TABLE = re.compile(r"\[([A-Za-z0-9_-]+)\]")
+
+
+def _parse_header_fast(head: str) -> dict[str, Any] | None:
+    """The header as tomllib would parse it, or None when it is not in the plain form we write.
+
+    tomllib is pure Python and ~80% of listing a folder was spent in it (benchmarks/); headers
+    written by exam-tui are a dozen ``key = value`` lines in two tables.
+    """
+    data: dict[str, Any] = {}
+    table = data
+    for line in head.split("\n"):
+        if not line:
+            continue
+        m = _HEADER_LINE.fullmatch(line)
+        if m is None:
+            t = _HEADER_TABLE.fullmatch(line)
+            if t is None or t.group(1) in data:
+                return None
+            table = data[t.group(1)] = {}
+            continue
+        key, text, number, boolean, when = m.groups()
+        if key in table:
+            return None  # a duplicate key: tomllib's error message, please
+        if text is not None:
+            table[key] = text
+        elif number is not None:
+            table[key] = int(number)
+        elif boolean is not None:
+            table[key] = boolean == "true"
+        else:
+            try:
+                table[key] = datetime.fromisoformat(when)
+            except ValueError:  # e.g. month 13: tomllib says what is wrong
+                return None
+    return data
+
+
 def read_summary(path: Path) -> RecordSummary:
     try:
         text = path.read_text("utf-8")
@@ -382,10 +430,14 @@ def read_summary(path: Path) -> RecordSummary:
         # parsing only the header is ~10x faster (tomllib is pure Python): 10,000 records list
         # in ~2 s instead of ~20 s (benchmarks/bench_records.py). Anything else: parse it all.
         head, sep, _ = text.partition("\n[findings")
-        try:
-            data = tomllib.loads(head) if sep else {}
-        except tomllib.TOMLDecodeError:
-            data = {}
+        data: dict[str, Any] = {}
+        if sep:
+            fast = _parse_header_fast(head)
+            if fast is not None:
+                data = fast
+            else:
+                with contextlib.suppress(tomllib.TOMLDecodeError):
+                    data = tomllib.loads(head)
         if not {"status", "patient", "exam"} <= data.keys():
             data = tomllib.loads(text)
         patient = data.get("patient", {})
@@ -405,9 +457,154 @@ def read_summary(path: Path) -> RecordSummary:
         return RecordSummary(path, "?", None, "error", "", error=reason)
 
 
-def list_records(folder: Path) -> list[RecordSummary]:
-    """Headers of every record in the folder, newest exam first."""
-    out = [read_summary(p) for p in iter_record_files(folder)]
+# ----------------------------------------------------------------------------- the header index
+#
+# Re-reading 10,000 headers took 1.5-2.5 s at every start (benchmarks/bench_records.py). The
+# index keeps each file's header with the file's (mtime_ns, size, inode): a file whose stat
+# differs is read again. Every save replaces the file (a new inode), so a changed record is
+# never served from the index. The index holds patient ids: it is written like a record
+# (atomically, 0600), and it is only a cache: anything odd about it and it is rebuilt from
+# the files.
+
+INDEX_NAME = ".exam-tui-index.json"
+INDEX_FORMAT = "exam-tui-header-index"
+INDEX_VERSION = 1
+#: Folders with fewer records are read without writing an index (unless one is there): ~0.2 ms
+#: a header, so the index would cost more than it saves.
+INDEX_MIN_RECORDS = 200
+#: Files modified this recently are not indexed: a file changed twice within the file system's
+#: timestamp granularity, keeping its size and inode, would otherwise look unchanged.
+_RACY_NS = 2_000_000_000
+
+_Stat = tuple[int, int, int]
+
+
+def _entry_stat(st: os.stat_result) -> _Stat:
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def _folder_id(folder: Path) -> list[int] | None:
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return None
+    return [st.st_dev, st.st_ino]
+
+
+def _read_index(folder: Path, folder_id: list[int] | None) -> dict[str, list[Any]]:
+    """The index's entries by file name; {} when there is none, or it is corrupt or foreign."""
+    path = folder / INDEX_NAME
+    try:
+        st = os.lstat(path)
+        if not stat_is_regular(st.st_mode) or st.st_size > 64 * 2**20:
+            return {}
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != INDEX_FORMAT
+        or data.get("version") != INDEX_VERSION
+        or data.get("folder") != folder_id  # copied from another folder
+        or not isinstance(data.get("entries"), dict)
+    ):
+        return {}
+    return data["entries"]  # type: ignore[no-any-return]
+
+
+def _from_entry(path: Path, st: _Stat, entry: object) -> RecordSummary | None:
+    """The summary an index entry holds, if the entry is well-formed and the file unchanged."""
+    if not isinstance(entry, list) or len(entry) != 8 or entry[:3] != list(st):
+        return None
+    _, _, _, patient_id, started, status, examiner, error = entry
+    if not (
+        isinstance(patient_id, str)
+        and isinstance(status, str)
+        and isinstance(examiner, str)
+        and (error is None or isinstance(error, str))
+        and (started is None or isinstance(started, str))
+    ):
+        return None
+    try:
+        when = datetime.fromisoformat(started) if started is not None else None
+    except ValueError:
+        return None
+    return RecordSummary(path, patient_id, when, status, examiner, error)
+
+
+def _to_entry(st: _Stat, s: RecordSummary) -> list[Any]:
+    started = s.started_at.isoformat() if s.started_at is not None else None
+    return [*st, s.patient_id, started, s.status, s.examiner, s.error]
+
+
+def _write_index(folder: Path, folder_id: list[int] | None, entries: dict[str, list[Any]]) -> None:
+    """Replace the index atomically, 0600. No fsync: a torn index is ignored and rebuilt."""
+    data = json.dumps(
+        {"format": INDEX_FORMAT, "version": INDEX_VERSION, "folder": folder_id, "entries": entries},
+        separators=(",", ":"),
+        ensure_ascii=False,
+    ).encode("utf-8")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".json", dir=folder)
+    except OSError:  # a read-only folder: list without an index
+        return
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), FILE_MODE)
+            fh.write(data)
+        os.replace(tmp, folder / INDEX_NAME)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def list_records(folder: Path, *, index: bool | None = None) -> list[RecordSummary]:
+    """Headers of every record in the folder, newest exam first.
+
+    ``index``: keep the headers in the folder's index file (INDEX_NAME) and read only the files
+    that are new or changed since. None (default): when the folder has INDEX_MIN_RECORDS or
+    more records, or already has an index.
+    """
+    try:
+        entries = [
+            e
+            for e in os.scandir(folder)
+            if e.name.endswith(".toml") and not e.name.startswith(".") and e.is_file()
+        ]
+    except FileNotFoundError:
+        return []
+    use = index
+    if use is None:
+        use = len(entries) >= INDEX_MIN_RECORDS or os.path.lexists(folder / INDEX_NAME)
+    if not use:
+        out = [read_summary(folder / e.name) for e in entries]
+    else:
+        folder_id = _folder_id(folder)
+        old = _read_index(folder, folder_id)
+        new: dict[str, list[Any]] = {}
+        out = []
+        changed = len(old) != len(entries)
+        racy = time.time_ns() - _RACY_NS
+        for e in entries:
+            path = folder / e.name  # cheaper than Path(e.path): 10,000 of them
+            try:
+                st = _entry_stat(e.stat())
+            except OSError:  # deleted since the scan
+                changed = True
+                continue
+            cached = old.get(e.name)
+            summary = _from_entry(path, st, cached)
+            if summary is None or cached is None:
+                summary = read_summary(path)
+                cached = _to_entry(st, summary)
+                changed = True
+            out.append(summary)
+            if st[0] < racy:
+                new[e.name] = cached
+            else:
+                changed = True
+        if changed:
+            _write_index(folder, folder_id, new)
     epoch = datetime.min
 
     def key(s: RecordSummary) -> datetime:
@@ -483,6 +680,7 @@ def find_drafts(
 
 __all__ = [
     "ENV_RECORDS",
+    "INDEX_NAME",
     "Draft",
     "LoadedRecord",
     "RecordSummary",
