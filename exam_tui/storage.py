@@ -98,6 +98,23 @@ def new_record_path(folder: Path, record: Record) -> Path:
     return path
 
 
+#: A record is a few kilobytes; anything this big is the wrong file (and tomllib is slow on
+#: pathological input: a 50,000-deep dotted key took 56 s in the fuzz tests).
+MAX_RECORD_BYTES = 1024 * 1024
+
+_checklist_cache: dict[tuple[Path, int, int], Checklist] = {}
+
+
+def _load_checklist_cached(path: Path) -> Checklist:
+    """load_checklist, remembered per file version: listing flag counts for many records would
+    otherwise re-read and re-validate the same checklist (~35 ms) for each one."""
+    st = path.stat()
+    key = (path.resolve(), st.st_mtime_ns, st.st_size)
+    if key not in _checklist_cache:
+        _checklist_cache[key] = load_checklist(path)
+    return _checklist_cache[key]
+
+
 # ----------------------------------------------------------------------------- serialising
 
 
@@ -181,7 +198,7 @@ def parse_record(
         if cpath is None:
             raise RecordError(f"unknown checklist {cid!r}", path=path)
         try:
-            checklist = load_checklist(cpath)
+            checklist = _load_checklist_cached(cpath)
         except ChecklistError as exc:
             raise RecordError(f"its checklist is broken: {exc}", path=path) from None
     try:
@@ -226,6 +243,11 @@ def load_record(
     """Read, migrate and validate a record file; RecordError names the file (and line or item)."""
     p = Path(path)
     try:
+        size = p.stat().st_size
+        if size > MAX_RECORD_BYTES and p.is_file():
+            raise RecordError(
+                f"too large to be an exam record ({size:,} bytes; records are a few kilobytes)", path=p
+            )
         raw = p.read_bytes()
     except FileNotFoundError:
         raise RecordError("no such file", path=p) from None
