@@ -314,7 +314,8 @@ def _semantic_problems(data: dict[str, Any]) -> list[str]:
                 items[iid] = Item.model_validate({"bilateral": s.get("bilateral", False), **raw_item})
             except ValidationError:
                 items[iid] = None  # reported by the structural pass; still a known id
-    conditions = data.get("conditions") if isinstance(data.get("conditions"), dict) else {}
+    raw_conditions = data.get("conditions")
+    conditions: dict[str, Any] = raw_conditions if isinstance(raw_conditions, dict) else {}
 
     def check(raw: Any, where: str, *, allow_pattern: bool) -> None:
         try:

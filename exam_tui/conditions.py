@@ -210,19 +210,19 @@ def _dedupe(matches: Sequence[Match]) -> list[Match]:
 
 def _test_value(op: str, operand: Any, value: Value | None) -> bool:
     if op == "answered":
-        return (value is not None) == operand
+        return (value is not None) is bool(operand)
     if value is None:
         return False
     if op == "is":
         return bool(value == operand)
     if op == "in":
-        return value in operand
+        return bool(value in operand)
     if isinstance(value, str):
         return False
     if op == "le":
-        return value <= operand
+        return bool(value <= operand)
     if op == "ge":
-        return value >= operand
+        return bool(value >= operand)
     return bool(value == operand)  # eq
 
 
