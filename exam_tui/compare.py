@@ -369,7 +369,7 @@ def format_text(result: Comparison) -> str:
         f"({result.interval_text()} later)"
     ]
     if result.old_path or result.new_path:
-        out.append(f"Earlier: {result.old_path}  Later: {result.new_path}")
+        out.append(f"Earlier: {result.old_path}  Later: {result.new_path or 'not saved yet'}")
     out.append("")
     section = None
     for c in result.changes:

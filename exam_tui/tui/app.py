@@ -121,6 +121,7 @@ class ExamApp(App[int]):
                 examiner=new.examiner,
                 side=new.side,
                 clock=self.clock,
+                find_prior=False,  # the exam screen looks it up in a thread
             )
         except RecordError as exc:
             self.notify(str(exc), title="Cannot start the exam", severity="error")
@@ -130,7 +131,11 @@ class ExamApp(App[int]):
     def open_record(self, path: Path, *, exit_on_error: bool = False) -> None:
         try:
             session = ExamSession.open(
-                path, checklist=self.checklist, clock=self.clock, user=self.start_args[1]
+                path,
+                checklist=self.checklist,
+                clock=self.clock,
+                user=self.start_args[1],
+                find_prior=False,  # the exam screen looks it up in a thread
             )
         except RecordError as exc:
             if exit_on_error:

@@ -79,6 +79,15 @@ EXAM_COMMANDS: tuple[Command, ...] = (
     Command("note", "m,semicolon", "m", "note", "Add or edit a note on the current item"),
     Command("summary", "s", "s", "summary", "The plain-text summary (copy it, or write a .txt)"),
     Command(
+        "compare",
+        "c",
+        "c",
+        "compare",
+        "What changed since the patient's previous exam (the latest earlier record in the folder)",
+        # The footer is full at 80 columns; the items table's title says "c compare" instead.
+        footer=False,
+    ),
+    Command(
         "complete", "ctrl+s", "^s", "complete", "Save and mark the exam completed (asks first)"
     ),
     Command("quit", "q,ctrl+q", "q", "quit", "Quit (every answer is already saved)"),

@@ -6,14 +6,18 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
 
 from exam_tui.errors import RecordConflictError, RecordError
 from exam_tui.session import ExamSession
+from exam_tui.storage import LoadedRecord
 from exam_tui.tui.commands import exam_bindings
+from exam_tui.tui.screens.compare import CompareScreen
 from exam_tui.tui.screens.complete import CompleteDialog, unanswered_text
 from exam_tui.tui.screens.help import HelpScreen
 from exam_tui.tui.screens.note import NoteDialog
@@ -60,9 +64,38 @@ class ExamScreen(Screen[None]):
         self.query_one("#flags-box").border_title = "Flags"
         self.query_one("#detail-box").border_title = "Item"
         self.query_one("#sections").border_title = "Sections"
+        self._show_prior()
         self.refresh_view()
         for warning in self.session.warnings:
             self.notify(warning, title="Record", severity="warning", timeout=8)
+        if not self.session.prior_checked:
+            self._look_up_prior()
+
+    # -- the previous exam (looked up once, off the key path) ---------------------------------
+
+    @work(thread=True, exclusive=True, group="prior")
+    def _look_up_prior(self) -> None:
+        """Find the patient's latest earlier exam in a thread: it reads every record header in
+        the folder (~1.5 s for 10,000 records), and the clinician can start meanwhile."""
+        prior = self.session.find_prior()
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._prior_found, prior)
+
+    def _prior_found(self, prior: LoadedRecord | None) -> None:
+        try:
+            self.session.set_prior(prior)
+        except RecordError as exc:  # latest_prior keeps to the patient; this is a safeguard
+            self.notify(str(exc), title="Previous exam not used", severity="error")
+            return
+        self._show_prior()
+        self.refresh_view()
+
+    def _show_prior(self) -> None:
+        """The previous exam's date on the items table (its values are in the cells and the item
+        panel). A first exam gets no title: nothing to say until there is something to compare."""
+        s = self.session
+        if s.prior is not None:
+            self.query_one("#items").border_title = f"previous exam {s.prior_date} · c compare"
 
     # -- drawing ----------------------------------------------------------------------------
 
@@ -181,6 +214,14 @@ class ExamScreen(Screen[None]):
 
     def action_summary(self) -> None:
         self.app.push_screen(SummaryScreen(self.session))
+
+    def action_compare(self) -> None:
+        s = self.session
+        if s.prior is None:
+            why = "still looking for one" if not s.prior_checked else "nothing to compare with"
+            self.notify(f"No earlier exam of {s.record.patient.id} ({why}).", timeout=4)
+            return
+        self.app.push_screen(CompareScreen(s))
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())

@@ -17,13 +17,22 @@ from exam_tui.storage import atomic_write_bytes
 
 
 def summary_text(session: ExamSession, width: int) -> str:
-    """summary.render_summary when it is installed; the flags text otherwise."""
+    """summary.render_summary when it is installed; the flags text otherwise. At a follow-up
+    exam it has a "Since <date>" section, as ``exam-tui summary NEW --prior OLD``."""
     try:
         from exam_tui import summary
     except ImportError:  # the summary module is optional in this layer's contract
         return rules.format_text(session.evaluation)
+    from exam_tui import compare
+
+    result = session.comparison()
     return summary.render_summary(
-        session.checklist, session.record, session.evaluation, width=width
+        session.checklist,
+        session.record,
+        session.evaluation,
+        width=width,
+        prior=session.prior.record if session.prior is not None else None,
+        changes=compare.change_lines(result) if result is not None else None,
     )
 
 

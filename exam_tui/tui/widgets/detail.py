@@ -1,4 +1,5 @@
-"""The current item in full: answer keys, how to do it, what is positive, evidence, root."""
+"""The current item in full: answer keys, how to do it, what is positive, evidence, root, and
+the previous exam's value at a follow-up."""
 
 from __future__ import annotations
 
@@ -61,6 +62,17 @@ class ItemDetail(Static):
         t.append(rules.format_value(item, value) if value is not None else "not answered")
         if value is not None:
             t.append("  (x clears)", style="dim")
+        if session.prior is not None:
+            # The previous exam's value, never pre-filled: the clinician examines afresh.
+            old = session.prior_value(item.id, side)
+            t.append("\nWas: ", style="dim")
+            t.append(rules.format_value(item, old) if old is not None else "not recorded")
+            t.append(f" on {session.prior_date}", style="dim")
+            change = session.change(item, side)
+            if change is not None:
+                t.append(
+                    f" · now {change}", style="bold" if change in ("worse", "new finding") else ""
+                )
         t.append("\nKeys: ", style="dim")
         t.append(keys_line(item), style="bold")
         for label, body in (
