@@ -1,8 +1,9 @@
 """The record picker: every record in the folder, newest first, filtered as you type.
 
-Built for large folders (10,000 records): the folder is read in a thread, at most
-:data:`MAX_ROWS` matching rows are put in the table, and the flag count (which needs the
-whole record loaded and evaluated) is computed only for the rows on screen, in a thread, and
+Built for large folders (10,000 records): the folder is read in a thread (or the listing the
+start flow just read is passed in), at most :data:`MAX_ROWS` matching rows are put in the
+table and only when they change, and the flag count (which needs the whole record loaded and
+evaluated) is computed only for the rows on screen, in a thread, once typing pauses, and
 cached per file modification time.
 """
 
@@ -17,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from exam_tui import rules, storage
@@ -25,8 +27,12 @@ from exam_tui.errors import ExamTuiError
 from exam_tui.storage import RecordSummary
 from exam_tui.tui.widgets.flags import URGENCY_LABELS
 
-#: Rows put in the table at once; more matches are announced, and narrowed by typing.
-MAX_ROWS = 300
+#: Rows put in the table at once; more matches are announced, and narrowed by typing. Each
+#: row costs ~0.1 ms to add, and a screen shows fewer than 40.
+MAX_ROWS = 100
+#: Flags are counted this long after the last key: loading and evaluating a record takes ~5 ms,
+#: in a thread that competes with typing for the GIL.
+FLAG_DELAY_S = 0.3
 NOT_COUNTED = "…"
 
 
@@ -69,15 +75,19 @@ class RecordPicker(ModalScreen[Path | None]):
         *,
         title: str = "Open a record",
         initial_filter: str = "",
+        summaries: list[RecordSummary] | None = None,
     ) -> None:
+        """``summaries``: the folder's listing when the caller has just read it."""
         super().__init__()
         self.records_dir, self.checklist = records_dir, checklist
         self.title_text, self.initial_filter = title, initial_filter
+        self.given = summaries
         self.summaries: list[RecordSummary] = []
         self.haystacks: list[str] = []
         self.shown: list[RecordSummary] = []
         #: path -> (mtime_ns, flag count text)
         self.flag_cache: dict[Path, tuple[int, str]] = {}
+        self._flags_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
@@ -99,9 +109,12 @@ class RecordPicker(ModalScreen[Path | None]):
         table.add_column("Status", key="status")
         table.add_column("Flags", key="flags")
         table.add_column("Examiner", key="examiner")
-        self.watch(table, "scroll_y", lambda _: self._count_visible_flags(), init=False)
+        self.watch(table, "scroll_y", lambda _: self._count_visible_flags_soon(), init=False)
         self.query_one("#filter", Input).focus()
-        self._load()
+        if self.given is not None:
+            self._loaded(self.given)
+        else:
+            self._load()
 
     @work(thread=True, exclusive=True, group="list")
     def _load(self) -> None:
@@ -113,11 +126,13 @@ class RecordPicker(ModalScreen[Path | None]):
         # Built once: rebuilding them per key cost ~140 ms a key over 10,000 records (benchmarks/).
         self.haystacks = [_haystack(s) for s in summaries]
         self._apply_filter(self.query_one("#filter", Input).value)
+        self._count_visible_flags()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         if self.summaries:
             self._apply_filter(event.value)
+            self._count_visible_flags_soon()
 
     def _apply_filter(self, query: str) -> None:
         words = query.lower().split()
@@ -126,16 +141,25 @@ class RecordPicker(ModalScreen[Path | None]):
             for s, h in zip(self.summaries, self.haystacks, strict=True)
             if all(w in h for w in words)
         ]
-        self.shown = matches[:MAX_ROWS]
+        shown = matches[:MAX_ROWS]
         table = self.query_one("#records", DataTable)
-        table.clear()
-        for s in self.shown:
-            flags = self._cached_flags(s.path) or NOT_COUNTED
-            if s.error:
-                flags = "?"
-            table.add_row(
-                s.patient_id, _started(s), s.error or s.status, flags, s.examiner, key=str(s.path)
-            )
+        if shown != self.shown or table.row_count != len(shown):
+            # Rebuilt only when the rows change: the first keys of a filter ("m", "mr", ...)
+            # often match the same newest records.
+            self.shown = shown
+            table.clear()
+            for s in shown:
+                flags = self._cached_flags(s.path) or NOT_COUNTED
+                if s.error:
+                    flags = "?"
+                table.add_row(
+                    s.patient_id,
+                    _started(s),
+                    s.error or s.status,
+                    flags,
+                    s.examiner,
+                    key=str(s.path),
+                )
         count = self.query_one("#count", Static)
         if not self.summaries:
             count.update(f"No records in {self.records_dir} yet.")
@@ -146,7 +170,6 @@ class RecordPicker(ModalScreen[Path | None]):
             )
         else:
             count.update(f"{len(matches)} of {len(self.summaries)} records")
-        self._count_visible_flags()
 
     def _cached_flags(self, path: Path) -> str | None:
         hit = self.flag_cache.get(path)
@@ -156,6 +179,11 @@ class RecordPicker(ModalScreen[Path | None]):
             return hit[1] if os.stat(path).st_mtime_ns == hit[0] else None
         except OSError:
             return None
+
+    def _count_visible_flags_soon(self) -> None:
+        if self._flags_timer is not None:
+            self._flags_timer.stop()
+        self._flags_timer = self.set_timer(FLAG_DELAY_S, self._count_visible_flags)
 
     def _count_visible_flags(self) -> None:
         table = self.query_one("#records", DataTable)

@@ -1,0 +1,76 @@
+"""The record picker over a larger folder: read once at start, capped rows, flags after typing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from exam_tui import storage
+from exam_tui.tui.app import ExamApp
+from exam_tui.tui.screens.picker import MAX_ROWS, NOT_COUNTED, RecordPicker
+from tests.conftest import STARTED
+
+
+def _folder(saved_record: Path, n: int) -> list[str]:
+    """n copies of the sample draft with distinct patient ids and start times (newest last)."""
+    folder = saved_record.parent
+    text = saved_record.read_text("utf-8")
+    saved_record.unlink()
+    ids = []
+    for i in range(n):
+        pid = f"MRN-{i:05d}"
+        when = STARTED + timedelta(hours=i)
+        body = text.replace('id = "MRN-0042"', f'id = "{pid}"').replace(
+            "started_at = 2026-11-28 09:30:00+00:00",
+            f"started_at = {when.isoformat(sep=' ')}",
+        )
+        (folder / storage.record_filename(pid, when)).write_text(body, "utf-8")
+        ids.append(pid)
+    return ids
+
+
+async def test_start_reads_the_folder_once_and_the_picker_filters_it(
+    make_app: Callable[..., ExamApp], saved_record: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = _folder(saved_record, max(MAX_ROWS, storage.INDEX_MIN_RECORDS) + 20)
+    calls: list[Path] = []
+    real = storage.list_records
+
+    def counting(folder: Path, **kwargs: Any) -> list[storage.RecordSummary]:
+        calls.append(folder)
+        return real(folder, **kwargs)
+
+    monkeypatch.setattr(storage, "list_records", counting)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, RecordPicker)  # drafts there: offer to resume one
+        assert calls == [saved_record.parent]  # not read again by the picker
+        table = picker.query_one("#records", DataTable)
+        assert table.row_count == MAX_ROWS
+        count = str(picker.query_one("#count", Static).render())
+        assert f"{len(ids)} of {len(ids)} records match" in count
+        assert [s.patient_id for s in picker.shown[:2]] == [ids[-1], ids[-2]]  # newest first
+        await pilot.press("ctrl+u", *ids[7].lower())
+        await pilot.pause()
+        assert [s.patient_id for s in picker.shown] == [ids[7]]
+        assert table.row_count == 1
+        # flags are counted once typing pauses
+        assert table.get_cell(str(picker.shown[0].path), "flags") == NOT_COUNTED
+        await pilot.pause(0.5)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert table.get_cell(str(picker.shown[0].path), "flags") != NOT_COUNTED
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session is not None and app.session.record.patient.id == ids[7]
+    # the folder now has a private header index
+    index = saved_record.parent / storage.INDEX_NAME
+    assert index.stat().st_mode & 0o777 == 0o600
