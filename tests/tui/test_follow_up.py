@@ -196,6 +196,26 @@ async def test_resuming_a_draft_shows_the_exam_before_it(
         assert "Progressive neurological deficit" in " ".join(text_of(exam, "#flags").split())
 
 
+async def test_the_command_palette_opens_the_comparison(
+    make_app: MakeApp, checklist: Checklist, records_dir: Path
+) -> None:
+    earlier_exam(checklist, records_dir, "P-7", JAN)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        exam = await start_new_exam(pilot, "P-7")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"what changed since", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CompareScreen)
+        assert "No change in the 0 values recorded at both exams." in text_of(
+            app.screen, "#compare"
+        )
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is exam
+
+
 async def test_wide_screens_give_previous_values_their_own_columns(
     make_app: MakeApp, checklist: Checklist, records_dir: Path
 ) -> None:

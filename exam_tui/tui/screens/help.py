@@ -27,6 +27,12 @@ def help_table() -> Table:
     )
     for kind, keys in ANSWER_HELP:
         table.add_row(kind.replace("_", "/"), keys)
+    table.add_row("", "")
+    table.add_row(
+        "Follow-up",
+        "beside a value, since the previous exam: ▼ worse  ▲ better  + new finding  "
+        "− no longer present  ≠ changed (the item panel says it in words)",
+    )
     return table
 
 
