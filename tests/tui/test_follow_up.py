@@ -125,7 +125,7 @@ async def test_follow_up_shows_previous_values_and_raises_progression(
         assert "Great toe extension (L5) L: MRC 4/5 → 3/5 (worse)" in compared
         await pilot.press("escape")
         await pilot.pause()
-        assert app.screen is exam
+        assert app.screen_stack[-1] is exam
 
         await pilot.press("s")
         await pilot.pause()
@@ -213,7 +213,7 @@ async def test_the_command_palette_opens_the_comparison(
         )
         await pilot.press("escape")
         await pilot.pause()
-        assert app.screen is exam
+        assert app.screen_stack[-1] is exam
 
 
 async def test_wide_screens_give_previous_values_their_own_columns(

@@ -132,14 +132,18 @@ class ItemTable(DataTable[Text]):
                 self.add_row(*self._cells(session, item, bilateral), key=item.id)
             self._shape = shape
         else:
+            # Only the cells that changed (an answer changes one or two, and the ▶ moves): any
+            # update makes DataTable re-render every visible cell, so none is cheaper still.
             for item in items:
                 for col, cell in zip(
                     self._columns(bilateral), self._cells(session, item, bilateral), strict=True
                 ):
-                    self.update_cell(item.id, col, cell)
+                    if self.get_cell(item.id, col) != cell:
+                        self.update_cell(item.id, col, cell)
         row = next(n for n, i in enumerate(items) if i.id == session.cursor.item) if items else 0
         column = 1 if session.side in (None, "left") else 2
-        self.move_cursor(row=row, column=column, animate=False)
+        if self.cursor_coordinate != (row, column):
+            self.move_cursor(row=row, column=column, animate=False)
 
     def on_resize(self) -> None:
         session = getattr(self.screen, "session", None)
@@ -147,7 +151,7 @@ class ItemTable(DataTable[Text]):
             self.show(session)
 
     def _columns(self, bilateral: bool) -> tuple[str, ...]:
-        columns = ("item", "left", "right") if bilateral else ("item", "value")
+        columns: tuple[str, ...] = ("item", "left", "right") if bilateral else ("item", "value")
         if self._was_columns:
             columns += ("was_left", "was_right") if bilateral else ("was_value",)
         return columns
