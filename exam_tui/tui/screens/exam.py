@@ -43,6 +43,8 @@ class ExamScreen(Screen[None]):
         self.session = session
         #: The last save error shown to the user, until a save succeeds again.
         self.last_error: str | None = None
+        #: The status bar on screen (redrawn only when it changes).
+        self._bar: Text | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="status-bar")
@@ -121,7 +123,10 @@ class ExamScreen(Screen[None]):
                 bar.append(f" {s.path.name}", style="dim")
         else:
             bar.append(" · nothing entered yet", style="dim")
-        self.query_one("#status-bar", Static).update(bar)
+        if bar != self._bar:
+            self._bar = bar
+            # One line high (app.tcss): a new text needs a repaint, not a screen layout.
+            self.query_one("#status-bar", Static).update(bar, layout=False)
         self.query_one(SectionList).show(s)
         self.query_one(ItemTable).show(s)
         self.query_one(ItemDetail).show(s)
@@ -129,7 +134,9 @@ class ExamScreen(Screen[None]):
         self.query_one("#detail-box", VerticalScroll).scroll_home(animate=False)
         flags = s.evaluation.flags
         box = self.query_one("#flags-box")
-        box.border_title = f"Flags ({len(flags)})" if flags else "Flags"
+        title = f"Flags ({len(flags)})" if flags else "Flags"
+        if box.border_title != title:  # setting it repaints the box even when unchanged
+            box.border_title = title
         box.set_class(any(f.urgency == "emergency" for f in flags), "-emergency")
 
     def _do(self, change: Callable[[], Any]) -> Any:

@@ -47,6 +47,8 @@ class ItemDetail(Static):
     DEFAULT_CSS = """
     ItemDetail { height: auto; }
     """
+    #: What is on screen: an unchanged panel is not updated (an update costs a screen layout).
+    _shown: Text | None = None
 
     def show(self, session: ExamSession) -> None:
         item, side = session.item, session.side
@@ -90,4 +92,6 @@ class ItemDetail(Static):
         if note:
             t.append("\nNote: ", style="dim")
             t.append(note, style="italic")
-        self.update(t)
+        if t != self._shown:
+            self._shown = t
+            self.update(t)

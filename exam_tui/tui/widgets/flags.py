@@ -35,6 +35,9 @@ class FlagsPanel(Static):
         "flags--warning",
     }
 
+    #: What is on screen: most answers change no flag, and an update costs a screen layout.
+    _shown: Text | None = None
+
     def show(self, ev: Evaluation, *, reasons: bool = False) -> None:
         """Draw the evaluation; with ``reasons`` (room permitting) the findings behind each flag."""
         text = Text()
@@ -60,4 +63,6 @@ class FlagsPanel(Static):
             p = ev.pattern
             text.append(f"\nPattern: {p.reading}", style="bold")
             text.append(f" (radicular {p.radicular}/4, hamstring {p.hamstring}/4)")
-        self.update(text)
+        if text != self._shown:
+            self._shown = text
+            self.update(text)

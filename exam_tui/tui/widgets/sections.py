@@ -14,6 +14,9 @@ class SectionList(Static):
     DEFAULT_CSS = """
     SectionList { height: auto; }
     """
+    #: What is on screen. The list keeps its height (one line per section), so a change of
+    #: counts needs no screen layout, only a repaint.
+    _shown: Text | None = None
 
     def show(self, session: ExamSession) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -28,4 +31,9 @@ class SectionList(Static):
             text.append(f" {done}/{total}", style=style or "dim")
         answered, total = session.progress()
         text.append(f"\n  all {answered}/{total}", style="italic")
-        self.update(text)
+        if text != self._shown:
+            same_height = self._shown is not None and len(self._shown.plain.split("\n")) == len(
+                text.plain.split("\n")
+            )
+            self._shown = text
+            self.update(text, layout=not same_height)
