@@ -19,7 +19,6 @@ from exam_tui.tui.commands import EXAM_COMMANDS
 from exam_tui.tui.screens.exam import ExamScreen
 from exam_tui.tui.screens.home import HomeScreen
 from exam_tui.tui.screens.new_exam import OPEN_RECORD, NewExam, NewExamDialog
-from exam_tui.tui.screens.picker import RecordPicker
 
 EXIT_ERROR = 2
 
@@ -87,6 +86,8 @@ class ExamApp(App[int]):
 
     def _resume_draft(self, summaries: list[storage.RecordSummary]) -> None:
         # The picker gets this listing: reading the folder a second time doubled the wait.
+        from exam_tui.tui.screens.picker import RecordPicker  # not needed by `exam-tui new`
+
         self.push_screen(
             RecordPicker(
                 self.records_dir,
@@ -104,6 +105,8 @@ class ExamApp(App[int]):
         self.push_screen(NewExamDialog(), self._new_exam_result)
 
     def action_open_record(self) -> None:
+        from exam_tui.tui.screens.picker import RecordPicker
+
         self.push_screen(RecordPicker(self.records_dir, self.checklist), self._picked)
 
     def _new_exam_result(self, result: NewExam | str | None) -> None:
