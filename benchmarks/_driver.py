@@ -107,10 +107,13 @@ async def run_exam(
     records_dir: Path,
     on_key: Callable[[str, float], None] | None = None,
     size: tuple[int, int] = (120, 40),
+    on_frame: Callable[[Any], None] | None = None,
 ) -> tuple[list[str], Path]:
     """Start `exam-tui new`, type the scripted exam, complete it; returns (keys, record path).
 
-    ``on_key(key, seconds)`` gets the time from each press to the screen refreshed.
+    ``on_key(key, seconds)`` gets the time from each press to the screen refreshed, through
+    Pilot's waits. With ``on_frame`` instead, keys are timed inside Textual (_frames.py) and
+    ``on_frame`` gets a ``_frames.KeyTiming`` per key.
     """
     from exam_tui.checklist import DEFAULT_CHECKLIST, load_checklist
     from exam_tui.tui.app import create_app
@@ -126,8 +129,17 @@ async def run_exam(
         side=scenario["affected_side"],
     )
     pressed: list[str] = []
+    clock = None
+    if on_frame is not None:
+        import _frames
+
+        clock = _frames.FrameClock(app)
 
     async def press(pilot: Any, key: str) -> None:
+        if clock is not None and on_frame is not None:
+            on_frame(await clock.press(pilot, key))
+            pressed.append(key)
+            return
         t0 = time.perf_counter()
         await pilot.press(key)
         await pilot.pause()
@@ -157,6 +169,19 @@ async def run_exam(
     if path is None or status != "completed":
         raise RuntimeError(f"the exam was not completed and saved (status {status}, path {path})")
     return pressed, path
+
+
+async def frame_keys_on(app: Any, keys: list[str], size: tuple[int, int] = (120, 40)) -> list[Any]:
+    """In-app key → frame timings (_frames.KeyTiming) of each key on any app (the baseline)."""
+    import _frames
+
+    clock = _frames.FrameClock(app)
+    out = []
+    async with app.run_test(size=size) as pilot:
+        for key in keys:
+            out.append(await clock.press(pilot, key))
+        app.exit()
+    return out
 
 
 async def time_keys_on(app: Any, keys: list[str], size: tuple[int, int] = (120, 40)) -> list[float]:
