@@ -10,6 +10,7 @@ cached per file modification time.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -88,6 +89,9 @@ class RecordPicker(ModalScreen[Path | None]):
         #: path -> (mtime_ns, flag count text)
         self.flag_cache: dict[Path, tuple[int, str]] = {}
         self._flags_timer: Timer | None = None
+        #: The last filter and the indexes (into summaries) of the records it matched.
+        self._last_query: str | None = None
+        self._last_found: Sequence[int] = ()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
@@ -125,6 +129,7 @@ class RecordPicker(ModalScreen[Path | None]):
         self.summaries = summaries
         # Built once: rebuilding them per key cost ~140 ms a key over 10,000 records (benchmarks/).
         self.haystacks = [_haystack(s) for s in summaries]
+        self._last_query = None
         self._apply_filter(self.query_one("#filter", Input).value)
         self._count_visible_flags()
 
@@ -135,13 +140,18 @@ class RecordPicker(ModalScreen[Path | None]):
             self._count_visible_flags_soon()
 
     def _apply_filter(self, query: str) -> None:
-        words = query.lower().split()
-        matches = [
-            s
-            for s, h in zip(self.summaries, self.haystacks, strict=True)
-            if all(w in h for w in words)
-        ]
-        shown = matches[:MAX_ROWS]
+        query = query.lower()
+        # Typing only narrows: a query that extends the last one searches the last matches
+        # (10,000 haystacks cost ~10 ms a word on every key otherwise).
+        if self._last_query is not None and query.startswith(self._last_query):
+            found = self._last_found
+        else:
+            found = range(len(self.summaries))
+        hays = self.haystacks
+        for w in query.split():
+            found = [i for i in found if w in hays[i]]
+        self._last_query, self._last_found = query, found
+        shown = [self.summaries[i] for i in found[:MAX_ROWS]]
         table = self.query_one("#records", DataTable)
         if shown != self.shown or table.row_count != len(shown):
             # Rebuilt only when the rows change: the first keys of a filter ("m", "mr", ...)
@@ -163,13 +173,13 @@ class RecordPicker(ModalScreen[Path | None]):
         count = self.query_one("#count", Static)
         if not self.summaries:
             count.update(f"No records in {self.records_dir} yet.")
-        elif len(matches) > MAX_ROWS:
+        elif len(found) > MAX_ROWS:
             count.update(
-                f"{len(matches)} of {len(self.summaries)} records match; "
+                f"{len(found)} of {len(self.summaries)} records match; "
                 f"the newest {MAX_ROWS} are listed: type to narrow"
             )
         else:
-            count.update(f"{len(matches)} of {len(self.summaries)} records")
+            count.update(f"{len(found)} of {len(self.summaries)} records")
 
     def _cached_flags(self, path: Path) -> str | None:
         hit = self.flag_cache.get(path)
