@@ -27,9 +27,16 @@ TARGET_S = 1.0
 LIST_CHILD = r"""
 import json, resource, sys, time, tracemalloc
 from pathlib import Path
-from exam_tui.storage import list_records
+from exam_tui.storage import INDEX_NAME, list_records
 folder = Path(sys.argv[1])
 rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t = time.perf_counter()
+rows = list_records(folder, index=False)  # every header read (no index)
+dt_noindex = time.perf_counter() - t
+(folder / INDEX_NAME).unlink(missing_ok=True)
+t = time.perf_counter()
+rows = list_records(folder)  # no index yet: reads every header, writes the index
+dt_cold = time.perf_counter() - t
 tracemalloc.start()
 t0 = time.perf_counter()
 rows = list_records(folder)
@@ -37,9 +44,10 @@ dt = time.perf_counter() - t0
 _, peak = tracemalloc.get_traced_memory()
 tracemalloc.stop()
 t1 = time.perf_counter()
-rows = list_records(folder)
+rows = list_records(folder)  # the index is there: as at every later start
 dt_untraced = time.perf_counter() - t1
 print(json.dumps({"n": len(rows), "seconds_traced": dt, "seconds": dt_untraced, "py_peak": peak,
+                  "noindex": dt_noindex, "cold": dt_cold,
                   "rss_before": rss0 * 1024, "rss_peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
 """
 
@@ -81,7 +89,14 @@ def main(argv: list[str] | None = None) -> int:
         res = [run_child(LIST_CHILD, str(folder)) for _ in range(runs)]
         ts = [r["seconds"] for r in res]
         print(
-            f"   storage.list_records: {c.describe(ts)}  [{c.verdict(min(ts), TARGET_S)} s on its own]"
+            f"   storage.list_records, no index (index=False): {c.describe([r['noindex'] for r in res])}"
+        )
+        print(
+            f"   storage.list_records, first run (writes the index): {c.describe([r['cold'] for r in res])}"
+        )
+        print(
+            f"   storage.list_records, index present: {c.describe(ts)}  "
+            f"[{c.verdict(statistics.median(ts), TARGET_S)} s on its own]"
         )
         r = res[-1]
         print(
@@ -100,7 +115,14 @@ def _picker(folder: Path, runs: int) -> str | None:
     out = []
     for _ in range(runs):
         p = subprocess.run(
-            [c.PYTHON, "-c", PICKER_CHILD, str(folder), repr(time.time())],
+            [
+                c.PYTHON,
+                "-c",
+                PICKER_CHILD,
+                str(folder),
+                repr(time.time()),
+                str(Path(__file__).parent),
+            ],
             capture_output=True,
             text=True,
         )
@@ -111,12 +133,18 @@ def _picker(folder: Path, runs: int) -> str | None:
     only = [o["picker_only"] for o in out]
     mounted = [o["picker_mounted"] for o in out]
     filt = [t for o in out for t in o["filtered"]]
+    frames = [t for o in out for t in o["frames"] if t is not None]
+    frames_last = [t for o in out for t in o["frames_last"] if t is not None]
     lines = [
         f"   `exam-tui` start → picker on screen (drafts found): {c.describe(mounted)}",
         f"   `exam-tui` start → {out[-1]['rows']:,} records listed, filterable: {c.describe(shown)}  "
         f"[{c.verdict(statistics.median(shown), TARGET_S)} s]",
         f"     of which picker on screen → rows listed: {c.describe(only)}",
-        f"   filter typed ({out[-1]['query']!r} → {out[-1]['rows_after']} rows): per key {c.describe(filt)}",
+        f"   filter typed ({out[-1]['query']!r} → {out[-1]['rows_after']} rows), Pilot press+pause per key: "
+        f"{c.describe(filt)}",
+        f"   filter key → letter shown (first frame, timed inside Textual): {c.describe(frames)}",
+        f"   filter key → list narrowed (last frame): {c.describe(frames_last)}  "
+        f"p95 {c.percentile([x * 1000 for x in frames_last], 95):.1f} ms",
         f"     process RSS peak {mib(out[-1]['rss_peak'])}",
     ]
     return "\n".join(lines)
@@ -128,6 +156,8 @@ PICKER_CHILD = r"""
 import asyncio, json, resource, sys, time
 from pathlib import Path
 T_SPAWN = float(sys.argv[2])
+sys.path.insert(0, sys.argv[3])
+import _frames
 from exam_tui.checklist import DEFAULT_CHECKLIST, load_checklist
 from exam_tui.tui.app import create_app
 from exam_tui.tui.screens.picker import RecordPicker
@@ -139,16 +169,18 @@ async def main():
     app = create_app(records_dir=Path(sys.argv[1]), checklist=load_checklist(DEFAULT_CHECKLIST), mode="start")
     out = {}
     async with app.run_test(size=(100, 40)) as pilot:
-        while not isinstance(app.screen, RecordPicker):
-            await pilot.pause(0.02)
+        # Polled with short sleeps, not pilot.pause(): Pilot waits for the whole process to be
+        # idle, which includes the flag-count thread that starts once the rows are there.
+        while not (isinstance(app.screen, RecordPicker) and app.screen.is_mounted):
+            await asyncio.sleep(0.002)
         out["picker_mounted"] = time.time() - T_SPAWN
         t_push = time.perf_counter()
         table = app.screen.query_one("#records", DataTable)
         while not table.row_count:
-            await pilot.pause(0.02)
-        await pilot.pause()
+            await asyncio.sleep(0.002)
         out["shown"] = time.time() - T_SPAWN
         out["picker_only"] = time.perf_counter() - t_push
+        await pilot.pause()
         out["rows"] = len(app.screen.summaries)
         await pilot.press("ctrl+u")  # clear the "draft" filter the start flow put in
         await pilot.pause()
@@ -160,6 +192,12 @@ async def main():
             await pilot.pause()
             per_key.append(time.perf_counter() - t0)
         out["filtered"] = per_key
+        await pilot.press("ctrl+u")
+        clock = _frames.FrameClock(app)
+        app.screen.query_one("#filter").cursor_blink = False  # its blinks are frames too
+        timed = [await clock.press(pilot, ch) for ch in QUERY]
+        out["frames"] = [t.first for t in timed]  # the typed letter shown
+        out["frames_last"] = [t.last for t in timed]  # the list narrowed
         out["query"] = QUERY
         out["rows_after"] = len(app.screen.shown)
         out["rss_peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
