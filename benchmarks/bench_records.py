@@ -172,6 +172,8 @@ async def main():
         # Polled with short sleeps, not pilot.pause(): Pilot waits for the whole process to be
         # idle, which includes the flag-count thread that starts once the rows are there.
         while not (isinstance(app.screen, RecordPicker) and app.screen.is_mounted):
+            if type(app.screen).__name__ == "ResumeDialog":  # a start flow that asks first
+                await pilot.press("o")  # "open another record": the picker
             await asyncio.sleep(0.002)
         out["picker_mounted"] = time.time() - T_SPAWN
         t_push = time.perf_counter()
