@@ -674,16 +674,17 @@ def find_drafts(
     checklist: Checklist | None = None,
     checklist_dirs: list[Path] | None = None,
     limit: int | None = None,
+    summaries: list[RecordSummary] | None = None,
 ) -> list[Draft]:
     """The unfinished (draft) exams in a folder, newest first, each loaded to count its answers.
 
     Only drafts are loaded in full (list_records reads just the headers), so a folder of
     thousands of completed records costs what list_records costs. ``limit`` caps how many drafts
-    are loaded. A draft that does not load is returned with its error, never skipped silently.
+    are loaded; ``summaries`` is a listing the caller already has. A draft that does not load is returned with its error, never skipped silently.
     Stray temp files of interrupted saves are not records and never appear here.
     """
     drafts: list[Draft] = []
-    for s in list_records(folder):
+    for s in list_records(folder) if summaries is None else summaries:
         if s.status != "draft":
             continue
         if limit is not None and len(drafts) >= limit:

@@ -74,15 +74,42 @@ class ExamApp(App[int]):
 
     @work(thread=True, exclusive=True, group="start")
     def _offer_start(self) -> None:
-        """Resume a draft if there is one, else a new exam. In a thread: reading the headers
-        of 10,000 records takes ~0.2 s with the folder's index (~1.5 s without), and the start
-        screen stays responsive meanwhile."""
+        """Offer to resume the newest draft if there is one, else a new exam. In a thread:
+        reading the headers of 10,000 records takes ~0.2 s with the folder's index (~1.5 s
+        without), and the start screen stays responsive meanwhile."""
         # Only the headers are read (from the folder's index when the files are unchanged).
         summaries = storage.list_records(self.records_dir)
-        if any(s.status == "draft" for s in summaries):
-            self.call_from_thread(self._resume_draft, summaries)
-        else:
+        drafts = [s for s in summaries if s.status == "draft"]
+        if not drafts:
             self.call_from_thread(self.action_new_exam)
+            return
+        # Only the newest draft is loaded in full, to say how far it got.
+        found = storage.find_drafts(self.records_dir, self.checklist, limit=1, summaries=summaries)
+        newest = found[0] if found else None
+        self.call_from_thread(self._offer_resume, newest, len(drafts) - 1, summaries)
+
+    def _offer_resume(
+        self,
+        draft: storage.Draft | None,
+        others: int,
+        summaries: list[storage.RecordSummary],
+    ) -> None:
+        from exam_tui.tui.screens.resume import ResumeChoice, ResumeDialog
+
+        if draft is None or draft.error:
+            self._resume_draft(summaries)
+            return
+
+        def chosen(choice: ResumeChoice | None) -> None:
+            if choice == "resume":
+                self.open_record(draft.path)
+            elif choice == "pick":
+                self._resume_draft(summaries)
+            elif choice == "new":
+                self.action_new_exam()
+            # escape: the start screen, with its keys for a new exam or another record
+
+        self.push_screen(ResumeDialog(draft.describe(now=self.clock()), others), chosen)
 
     def _resume_draft(self, summaries: list[storage.RecordSummary]) -> None:
         # The picker gets this listing: reading the folder a second time doubled the wait.

@@ -164,3 +164,24 @@ async def test_picker_counts_flags_of_visible_rows(checklist: Checklist, tmp_pat
         assert isinstance(picker, RecordPicker)
         assert s.path is not None
         assert picker.flag_cache[s.path][1] == "1 !!"
+
+
+async def test_resume_dialog_keys() -> None:
+    """enter/y resume, n new exam, o the list, escape back to the start screen."""
+    from exam_tui.tui.screens.resume import ResumeDialog
+
+    for key, expected in [
+        ("enter", "resume"),
+        ("y", "resume"),
+        ("n", "new"),
+        ("o", "pick"),
+        ("escape", None),
+    ]:
+        app = Host(ResumeDialog("Resume P-1, started 09:30, 3 of 90 answered?", others=2))
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            assert "2 other unfinished exams" in " ".join(
+                str(w.render()) for w in app.screen.query("Static")
+            )
+            await pilot.press(key)
+        assert app.results == [expected], key

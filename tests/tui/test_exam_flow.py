@@ -10,12 +10,15 @@ from pathlib import Path
 from textual.widgets import Static
 
 from exam_tui import rules
+from exam_tui.checklist import Checklist
+from exam_tui.record import progress
 from exam_tui.storage import load_record
 from exam_tui.tui.app import ExamApp
 from exam_tui.tui.screens.exam import ExamScreen
 from exam_tui.tui.screens.help import HelpScreen
 from exam_tui.tui.screens.new_exam import NewExamDialog
 from exam_tui.tui.screens.picker import RecordPicker
+from exam_tui.tui.screens.resume import ResumeDialog
 from exam_tui.tui.screens.summary import SummaryScreen
 
 MakeApp = Callable[..., ExamApp]
@@ -291,20 +294,45 @@ async def test_start_without_drafts_asks_for_a_new_exam_and_can_open_instead(
 
 
 async def test_start_with_a_draft_offers_to_resume_it(
-    make_app: MakeApp, saved_record: Path
+    make_app: MakeApp, saved_record: Path, checklist: Checklist
 ) -> None:
+    """The newest draft is offered by name, start time and progress; enter resumes it."""
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()  # the start screen looks for drafts in a thread
         await pilot.pause()
-        assert isinstance(app.screen, RecordPicker)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ResumeDialog)
+        question = str(dialog.query_one("#resume-question", Static).render())
+        # The sample draft: its patient, start time (another day than the frozen clock's, so
+        # with its date) and how far it got.
+        answered, applicable = progress(checklist, load_record(saved_record).record)
+        assert 0 < answered < applicable
+        assert question == (
+            f"Resume MRN-0042, started 2026-11-28 09:30, {answered} of {applicable} answered?"
+        )
         await pilot.press("enter")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ExamScreen)
         assert screen.session.path == saved_record
+
+
+async def test_resume_offer_can_open_the_list_of_drafts_or_a_new_exam(
+    make_app: MakeApp, saved_record: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, RecordPicker)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NewExamDialog)
 
 
 async def test_new_asks_only_what_is_missing_and_escape_quits(

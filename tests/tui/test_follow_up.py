@@ -21,7 +21,7 @@ from exam_tui.tui.app import ExamApp
 from exam_tui.tui.screens.compare import CompareScreen
 from exam_tui.tui.screens.exam import ExamScreen
 from exam_tui.tui.screens.new_exam import NewExamDialog
-from exam_tui.tui.screens.picker import RecordPicker
+from exam_tui.tui.screens.resume import ResumeDialog
 from exam_tui.tui.screens.summary import SummaryScreen
 from exam_tui.tui.widgets import ItemTable
 
@@ -187,7 +187,7 @@ async def test_resuming_a_draft_shows_the_exam_before_it(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert isinstance(app.screen, RecordPicker)  # unfinished exams are offered first
+        assert isinstance(app.screen, ResumeDialog)  # the unfinished exam is offered first
         await pilot.press("enter")
         await settle(pilot)
         exam = app.screen

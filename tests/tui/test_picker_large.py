@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 from exam_tui import storage
 from exam_tui.tui.app import ExamApp
 from exam_tui.tui.screens.picker import MAX_ROWS, NOT_COUNTED, RecordPicker
+from exam_tui.tui.screens.resume import ResumeDialog
 from tests.conftest import STARTED
 
 
@@ -50,8 +51,11 @@ async def test_start_reads_the_folder_once_and_the_picker_filters_it(
     async with app.run_test(size=(100, 30)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
+        assert isinstance(app.screen, ResumeDialog)  # drafts there: offer to resume one
+        await pilot.press("o")  # ... or list them all
+        await pilot.pause()
         picker = app.screen
-        assert isinstance(picker, RecordPicker)  # drafts there: offer to resume one
+        assert isinstance(picker, RecordPicker)
         assert calls == [saved_record.parent]  # not read again by the picker
         table = picker.query_one("#records", DataTable)
         assert table.row_count == MAX_ROWS

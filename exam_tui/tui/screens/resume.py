@@ -1,0 +1,46 @@
+"""The start-up offer to resume the newest unfinished exam: "Resume MRN-0042, started 09:30, …?"."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+ResumeChoice = Literal["resume", "new", "pick"]
+
+
+class ResumeDialog(ModalScreen[ResumeChoice | None]):
+    """Dismisses with "resume", "new" (a new exam), "pick" (the list of records) or None
+    (escape: back to the start screen)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,y", "choose('resume')", "resume", priority=True),
+        Binding("n", "choose('new')", "new exam"),
+        Binding("o", "choose('pick')", "other records"),
+        Binding("escape", "cancel", "start screen", show=False),
+    ]
+
+    def __init__(self, question: str, others: int = 0) -> None:
+        super().__init__()
+        self.question = question
+        self.others = others
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static("Unfinished exam", classes="title")
+            yield Static(self.question, id="resume-question")
+            if self.others:
+                more = "exam" if self.others == 1 else "exams"
+                others = f"{self.others} other unfinished {more}: o lists them."
+                yield Static(others, classes="label")
+            yield Static("enter/y resume · n new exam · o other records · esc back", classes="hint")
+
+    def action_choose(self, choice: ResumeChoice) -> None:
+        self.dismiss(choice)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
