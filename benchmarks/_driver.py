@@ -196,4 +196,3 @@ async def time_keys_on(app: Any, keys: list[str], size: tuple[int, int] = (120, 
             out.append(time.perf_counter() - t0)
         app.exit()
     return out
-

@@ -1,4 +1,4 @@
-"""Checklist models (sections, items, evidence, rules, pattern) and a loader that reports every problem."""
+"""Checklist models (sections, items, evidence, rules, pattern); a loader naming every problem."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from exam_tui import conditions as cond
 from exam_tui.errors import ChecklistError
 
-Kind = Literal["yes_no", "sign", "reflex", "mrc", "sensation", "plantar", "number", "choice", "text"]
+Kind = Literal[
+    "yes_no", "sign", "reflex", "mrc", "sensation", "plantar", "number", "choice", "text"
+]
 Urgency = Literal["emergency", "urgent", "routine", "warning"]
 Action = Literal["imaging", "referral"]
 Reading = Literal["radicular", "hamstring", "mixed", "indeterminate"]
@@ -55,7 +57,8 @@ class Evidence(_Strict):
     specificity: float | None = Field(default=None, ge=0, le=1)
     lr_positive: float | None = Field(default=None, ge=0)
     lr_negative: float | None = Field(default=None, ge=0)
-    #: Any other sourced figure or caveat, in words (e.g. "positive in 69% of 50 proven herniations").
+    #: Any other sourced figure or caveat, in words
+    #: (e.g. "positive in 69% of 50 proven herniations").
     text: str | None = None
     source: str
 
@@ -138,7 +141,9 @@ class Item(_Strict):
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
             if not isinstance(value, int) or value not in allowed:
-                raise ValueError(f"{value!r} is not a valid {self.kind} grade ({allowed[0]}–{allowed[-1]})")
+                raise ValueError(
+                    f"{value!r} is not a valid {self.kind} grade ({allowed[0]}–{allowed[-1]})"
+                )
             return value
         if value not in allowed:
             raise ValueError(f"{value!r} is not one of {', '.join(map(str, allowed))}")
@@ -278,7 +283,9 @@ def _loc_name(data: dict[str, Any], loc: tuple[int | str, ...]) -> str:
         except (KeyError, IndexError, TypeError):
             node = None
         if isinstance(key, int) and isinstance(node, dict) and "id" in node:
-            parts[-1:] = [f"{parts[-1][:-1] if parts and parts[-1].endswith('s') else 'entry'} {node['id']!r}"]
+            parts[-1:] = [
+                f"{parts[-1][:-1] if parts and parts[-1].endswith('s') else 'entry'} {node['id']!r}"
+            ]
         elif isinstance(key, int):
             parts.append(f"[{key}]")
         else:
@@ -311,7 +318,9 @@ def _semantic_problems(data: dict[str, Any]) -> list[str]:
                 problems.append(f"item {iid!r}: duplicate id")
                 continue
             try:
-                items[iid] = Item.model_validate({"bilateral": s.get("bilateral", False), **raw_item})
+                items[iid] = Item.model_validate(
+                    {"bilateral": s.get("bilateral", False), **raw_item}
+                )
             except ValidationError:
                 items[iid] = None  # reported by the structural pass; still a known id
     raw_conditions = data.get("conditions")
@@ -352,7 +361,8 @@ def _semantic_problems(data: dict[str, Any]) -> list[str]:
             elif node.op in ("le", "ge", "eq"):
                 if item.kind not in ("reflex", "mrc", "number"):
                     problems.append(
-                        f"{where}: item {node.item!r} ({item.kind}) cannot be compared with {node.op}"
+                        f"{where}: item {node.item!r} ({item.kind}) "
+                        f"cannot be compared with {node.op}"
                     )
             elif node.op == "lower_than_other_side" and (
                 not item.bilateral or item.kind not in ("reflex", "mrc", "number")
@@ -364,7 +374,11 @@ def _semantic_problems(data: dict[str, Any]) -> list[str]:
     for s in sections:
         for raw_item in _dicts(s.get("items")):
             if raw_item.get("show_when") is not None:
-                check(raw_item["show_when"], f"item {raw_item.get('id')!r} show_when", allow_pattern=False)
+                check(
+                    raw_item["show_when"],
+                    f"item {raw_item.get('id')!r} show_when",
+                    allow_pattern=False,
+                )
     rule_seen: set[str] = set()
     for r in _dicts(data.get("rules")):
         rid = r.get("id")
@@ -385,7 +399,9 @@ def _semantic_problems(data: dict[str, Any]) -> list[str]:
         for group in ("radicular", "hamstring"):
             for pt in _dicts(pattern.get(group)):
                 if pt.get("when") is not None:
-                    check(pt["when"], f"pattern {group} point {pt.get('id')!r}", allow_pattern=False)
+                    check(
+                        pt["when"], f"pattern {group} point {pt.get('id')!r}", allow_pattern=False
+                    )
         if pattern.get("neuro_deficit") is not None:
             check(pattern["neuro_deficit"], "pattern neuro_deficit", allow_pattern=False)
     problems.extend(_ref_cycles(conditions))

@@ -34,32 +34,44 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="records folder (default: $EXAM_TUI_RECORDS or the user data folder)",
     )
-    p.add_argument("--checklist", type=Path, metavar="FILE", help="checklist for new exams (default: bundled)")
+    p.add_argument(
+        "--checklist", type=Path, metavar="FILE", help="checklist for new exams (default: bundled)"
+    )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     new = sub.add_parser("new", help="start a new exam")
     new.add_argument("--patient", metavar="ID", help="patient identifier (e.g. MRN)")
     new.add_argument("--examiner", metavar="NAME", help="your name")
     new.add_argument("--side", choices=["left", "right", "both"], help="affected side")
-    new.add_argument("--records", type=Path, metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    new.add_argument(
+        "--records", type=Path, metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
 
     op = sub.add_parser("open", help="open a saved record in the app")
     op.add_argument("file", type=Path)
-    op.add_argument("--examiner", metavar="NAME", help="who is making changes (for the amendment log)")
+    op.add_argument(
+        "--examiner", metavar="NAME", help="who is making changes (for the amendment log)"
+    )
 
     val = sub.add_parser("validate", help="check checklist files (default: the bundled one)")
     val.add_argument("checklists", type=Path, nargs="*")
 
     summ = sub.add_parser("summary", help="print the plain-text summary of a record")
     summ.add_argument("file", type=Path)
-    summ.add_argument("--width", type=int, default=80, metavar="N", help="wrap at N columns (default 80)")
-    summ.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    summ.add_argument(
+        "--width", type=int, default=80, metavar="N", help="wrap at N columns (default 80)"
+    )
+    summ.add_argument(
+        "--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout"
+    )
     summ.add_argument("--prior", type=Path, metavar="OLD", help="compare with this earlier record")
 
     fl = sub.add_parser("flags", help="print imaging/referral flags for a record")
     fl.add_argument("file", type=Path)
     fl.add_argument("--json", action="store_true", help="machine-readable output")
-    fl.add_argument("--prior", type=Path, metavar="OLD", help="an earlier record of the same patient")
+    fl.add_argument(
+        "--prior", type=Path, metavar="OLD", help="an earlier record of the same patient"
+    )
 
     cmp_ = sub.add_parser("compare", help="what changed between two exams of one patient")
     cmp_.add_argument("old", type=Path)
@@ -110,7 +122,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
             for line in exc.lines():
                 print(line, file=sys.stderr)
             continue
-        print(f"{path}: ok ({cl.id} {cl.version}: {len(cl.sections)} sections, {len(cl.items)} items, {len(cl.rules)} rules)")
+        print(
+            f"{path}: ok ({cl.id} {cl.version}: {len(cl.sections)} sections, "
+            f"{len(cl.items)} items, {len(cl.rules)} rules)"
+        )
     return EXIT_ERROR if failed else EXIT_OK
 
 

@@ -104,7 +104,8 @@ def parse(raw: Any) -> Condition:
             raise ConditionSyntaxError(f"unknown key(s) {sorted(extra)} in item test")
         if len(ops) != 1:
             raise ConditionSyntaxError(
-                f"an item test needs exactly one of {', '.join(ITEM_OPS)} (got {sorted(ops) or 'none'})"
+                f"an item test needs exactly one of {', '.join(ITEM_OPS)} "
+                f"(got {sorted(ops) or 'none'})"
             )
         op = ops[0]
         operand = raw[op]
@@ -118,7 +119,9 @@ def parse(raw: Any) -> Condition:
         elif op in ("answered", "lower_than_other_side"):
             if not isinstance(operand, bool):
                 raise ConditionSyntaxError(f"'{op}' needs true or false")
-        elif op == "is" and (isinstance(operand, bool) or not isinstance(operand, str | int | float)):
+        elif op == "is" and (
+            isinstance(operand, bool) or not isinstance(operand, str | int | float)
+        ):
             raise ConditionSyntaxError(f"'is' needs a value, not {operand!r}")
         if not isinstance(raw["item"], str):
             raise ConditionSyntaxError("'item' must be an item id")
@@ -148,14 +151,18 @@ def parse(raw: Any) -> Condition:
         raise ConditionSyntaxError(f"unknown key(s) {sorted(keys - allowed)} with '{kind}'")
     if kind in ("all", "any", "at_least"):
         if not isinstance(children, list) or not children:
-            raise ConditionSyntaxError(f"'{'of' if kind == 'at_least' else kind}' needs a non-empty list")
+            raise ConditionSyntaxError(
+                f"'{'of' if kind == 'at_least' else kind}' needs a non-empty list"
+            )
         parsed = tuple(parse(c) for c in children)
         if kind == "all":
             return AllOf(parsed, bound)
         if kind == "any":
             return AnyOf(parsed, bound)
         if n > len(parsed):
-            raise ConditionSyntaxError(f"at_least = {n} of only {len(parsed)} conditions can never hold")
+            raise ConditionSyntaxError(
+                f"at_least = {n} of only {len(parsed)} conditions can never hold"
+            )
         return AtLeast(n, parsed, bound)
     if kind == "not":
         return Not(parse(raw["not"]))
@@ -249,10 +256,7 @@ def _item_test(t: ItemTest, ctx: Context, bound: Side | None) -> Result:
             ok = _test_value(t.op, t.operand, ctx.findings.get(t.item, s))
         if ok:
             hits.append(Match(t.item, s))
-    if spec == "both":
-        ok = len(hits) == 2
-    else:
-        ok = bool(hits)
+    ok = len(hits) == 2 if spec == "both" else bool(hits)
     if t.op == "answered" and not t.operand:
         hits = []  # an unanswered value is not a finding to cite
     return ok, (hits if ok else [])

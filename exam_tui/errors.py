@@ -38,7 +38,11 @@ class ChecklistError(ExamTuiError):
 
     def __init__(self, path: Path | str, problems: list[str]) -> None:
         self.problems = problems
-        summary = problems[0] if len(problems) == 1 else f"{len(problems)} problems: " + "; ".join(problems)
+        summary = (
+            problems[0]
+            if len(problems) == 1
+            else f"{len(problems)} problems: " + "; ".join(problems)
+        )
         super().__init__(summary, path=path)
 
     def lines(self) -> list[str]:

@@ -118,14 +118,24 @@ class Record(BaseModel):
 
     # -- editing ---------------------------------------------------------------------------
 
-    def _log(self, by: str, at: datetime, item: str, side: Side | None, fld: str, old: Any, new: Any) -> None:
+    def _log(
+        self, by: str, at: datetime, item: str, side: Side | None, fld: str, old: Any, new: Any
+    ) -> None:
         if old == new:
             return
         if self.status in ("completed", "amended"):
             self.status = "amended"
             self.amendments.append(
                 Amendment.model_validate(
-                    {"at": at, "by": by, "item": item, "side": side, "field": fld, "from": old, "to": new}
+                    {
+                        "at": at,
+                        "by": by,
+                        "item": item,
+                        "side": side,
+                        "field": fld,
+                        "from": old,
+                        "to": new,
+                    }
                 )
             )
         self.exam.updated_at = at
@@ -157,7 +167,9 @@ class Record(BaseModel):
             del self.findings[item.id]
         self._log(by or self.exam.examiner, at or now_utc(), item.id, side, "value", old, new)
 
-    def set_note(self, item_id: str, note: str | None, *, by: str | None = None, at: datetime | None = None) -> None:
+    def set_note(
+        self, item_id: str, note: str | None, *, by: str | None = None, at: datetime | None = None
+    ) -> None:
         note = (note or "").strip() or None
         f = self.findings.setdefault(item_id, Finding())
         old, f.note = f.note, note
@@ -208,12 +220,17 @@ def validate_findings(record: Record, checklist: Checklist) -> list[str]:
     for item_id, f in record.findings.items():
         item = checklist.items.get(item_id)
         if item is None:
-            warnings.append(f"item {item_id!r} is not in checklist {checklist.id} {checklist.version}: kept as is")
+            warnings.append(
+                f"item {item_id!r} is not in checklist {checklist.id} {checklist.version}: "
+                "kept as is"
+            )
             continue
         if item.bilateral and f.value is not None:
             raise RecordError("bilateral item has 'value'; use 'left' and 'right'", item=item_id)
         if not item.bilateral and (f.left is not None or f.right is not None):
-            raise RecordError("item is not bilateral; use 'value', not 'left'/'right'", item=item_id)
+            raise RecordError(
+                "item is not bilateral; use 'value', not 'left'/'right'", item=item_id
+            )
         for key in ("left", "right", "value"):
             v = getattr(f, key)
             if v is None:
@@ -235,7 +252,9 @@ def is_shown(checklist: Checklist, record: Record, item_id: str, side: Side | No
     return ok
 
 
-def findings_context(checklist: Checklist, record: Record, pattern_reading: str | None = None) -> cond.Context:
+def findings_context(
+    checklist: Checklist, record: Record, pattern_reading: str | None = None
+) -> cond.Context:
     return cond.Context(
         findings=record,
         is_bilateral=checklist.is_bilateral,
@@ -249,8 +268,12 @@ def slots(checklist: Checklist, item: Item) -> tuple[Side | None, ...]:
     return cond.SIDES if item.bilateral else (None,)
 
 
-def progress(checklist: Checklist, record: Record, section_id: str | None = None) -> tuple[int, int]:
-    """(answered, applicable) values, over one section or the whole exam. Hidden items do not count."""
+def progress(
+    checklist: Checklist, record: Record, section_id: str | None = None
+) -> tuple[int, int]:
+    """(answered, applicable) values, over one section or the whole exam.
+
+    Hidden items (show-condition unmet) do not count."""
     answered = total = 0
     for section in checklist.sections:
         if section_id is not None and section.id != section_id:
@@ -264,7 +287,9 @@ def progress(checklist: Checklist, record: Record, section_id: str | None = None
     return answered, total
 
 
-def unanswered(checklist: Checklist, record: Record) -> list[tuple[str, list[tuple[Item, Side | None]]]]:
+def unanswered(
+    checklist: Checklist, record: Record
+) -> list[tuple[str, list[tuple[Item, Side | None]]]]:
     """Per section, the applicable values still unanswered, in checklist order."""
     out = []
     for section in checklist.sections:

@@ -34,9 +34,9 @@ DIR_MODE = 0o700
 #: Version 1 is the first; add an entry here (and a test with a real old file) for each bump.
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
-_WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {
-    f"lpt{i}" for i in range(10)
-}
+_WINDOWS_RESERVED = (
+    {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
+)
 
 
 def default_records_dir() -> Path:
@@ -127,7 +127,9 @@ def record_to_dict(record: Record) -> dict[str, Any]:
         data.pop("amendments", None)
     head = ["schema_version", "checklist", "checklist_version", "status", "patient", "exam"]
     ordered = {k: data[k] for k in head if k in data}
-    ordered.update({k: v for k, v in data.items() if k not in ordered and k not in ("findings", "amendments")})
+    ordered.update(
+        {k: v for k, v in data.items() if k not in ordered and k not in ("findings", "amendments")}
+    )
     ordered["findings"] = findings
     if "amendments" in data:
         ordered["amendments"] = data["amendments"]
@@ -223,7 +225,8 @@ def parse_record(
         raise RecordError(exc.message, path=path, item=exc.item) from None
     if record.checklist_version != checklist.version:
         warnings.append(
-            f"recorded with checklist version {record.checklist_version}; this is {checklist.version}"
+            f"recorded with checklist version {record.checklist_version}; "
+            f"this is {checklist.version}"
         )
     return record, checklist, warnings
 
@@ -246,7 +249,8 @@ def load_record(
         size = p.stat().st_size
         if size > MAX_RECORD_BYTES and p.is_file():
             raise RecordError(
-                f"too large to be an exam record ({size:,} bytes; records are a few kilobytes)", path=p
+                f"too large to be an exam record ({size:,} bytes; records are a few kilobytes)",
+                path=p,
             )
         raw = p.read_bytes()
     except FileNotFoundError:
@@ -269,9 +273,13 @@ def _parse_toml(raw: bytes, path: Path) -> dict[str, Any]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise RecordError("not UTF-8 text (binary or wrongly encoded file)", path=path, line=line) from None
+        raise RecordError(
+            "not UTF-8 text (binary or wrongly encoded file)", path=path, line=line
+        ) from None
     if "\x00" in text:
-        raise RecordError("binary data, not a record", path=path, line=text[: text.index("\x00")].count("\n") + 1)
+        raise RecordError(
+            "binary data, not a record", path=path, line=text[: text.index("\x00")].count("\n") + 1
+        )
     try:
         return tomllib.loads(text)
     except RecursionError:
@@ -317,7 +325,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             os.close(dfd)
 
 
-def save_record(path: Path | str, record: Record, expected: str | None = None, *, check: bool = True) -> str:
+def save_record(
+    path: Path | str, record: Record, expected: str | None = None, *, check: bool = True
+) -> str:
     """Atomically write the record and return the new file fingerprint.
 
     With ``check``, refuse (RecordConflictError) when the file on disk is no longer the one we
@@ -331,9 +341,15 @@ def save_record(path: Path | str, record: Record, expected: str | None = None, *
             current = file_fingerprint(p)
         except OSError as exc:  # e.g. permission denied: we cannot tell whether it changed
             reason = exc.strerror or exc
-            raise RecordError(f"could not check the file before saving ({reason}); not saved", path=p) from None
+            raise RecordError(
+                f"could not check the file before saving ({reason}); not saved", path=p
+            ) from None
         if current != expected:
-            what = "was created" if expected is None else ("was deleted" if current is None else "was changed")
+            what = (
+                "was created"
+                if expected is None
+                else ("was deleted" if current is None else "was changed")
+            )
             raise RecordConflictError(
                 f"{what} by another program since it was opened here; not overwritten "
                 "(reopen the record to see both versions' changes)",
@@ -343,7 +359,9 @@ def save_record(path: Path | str, record: Record, expected: str | None = None, *
         ensure_private_dir(p.parent)
         atomic_write_bytes(p, data)
     except OSError as exc:
-        raise RecordError(f"could not save ({exc.strerror or exc}); the previous version is intact", path=p) from None
+        raise RecordError(
+            f"could not save ({exc.strerror or exc}); the previous version is intact", path=p
+        ) from None
     return fingerprint_bytes(data)
 
 
@@ -473,7 +491,11 @@ def read_summary(path: Path) -> RecordSummary:
             examiner=str(exam.get("examiner", "")),
         )
     except (
-        OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError, RecursionError
+        OSError,
+        UnicodeDecodeError,
+        tomllib.TOMLDecodeError,
+        AttributeError,
+        RecursionError,
     ) as exc:
         reason = "not valid TOML" if isinstance(exc, tomllib.TOMLDecodeError) else "unreadable"
         return RecordSummary(path, "?", None, "error", "", error=reason)
@@ -680,7 +702,8 @@ def find_drafts(
 
     Only drafts are loaded in full (list_records reads just the headers), so a folder of
     thousands of completed records costs what list_records costs. ``limit`` caps how many drafts
-    are loaded; ``summaries`` is a listing the caller already has. A draft that does not load is returned with its error, never skipped silently.
+    are loaded; ``summaries`` is a listing the caller already has. A draft that does not load
+    is returned with its error, never skipped silently.
     Stray temp files of interrupted saves are not records and never appear here.
     """
     drafts: list[Draft] = []

@@ -1,4 +1,4 @@
-"""Property: any valid record survives save → load unchanged, and saving it again changes nothing."""
+"""Property: any valid record survives save → load unchanged; saving it again changes nothing."""
 
 from __future__ import annotations
 
