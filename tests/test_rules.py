@@ -926,3 +926,16 @@ def test_l5_vignette_single_level_weakness_is_not_r3(cl: Checklist) -> None:
     # One more root level (S1) on the same side makes it a major deficit.
     rec.set_value(cl.items["strength_plantarflexion"], "left", 4)
     assert [f.id for f in rules.evaluate(cl, rec).flags] == ["R3"]
+
+
+@pytest.mark.parametrize("item_id", ["reflex_patellar", "reflex_medial_hamstring", "reflex_achilles"])
+def test_clonus_on_one_side_is_not_a_root_sign_on_the_other(cl: Checklist, item_id: str) -> None:
+    """2 vs 4 (clonus) is an upper motor neurone sign (R2), not a lower reflex on the normal
+    side; 1 vs 2 stays a root sign, on the lower side only."""
+    clonus = pattern(cl, {item_id: (2, 4)})
+    assert not any(p.id == "root_deficit" for p in clonus.points)
+    assert clonus.neuro_deficit  # the clonus itself still counts as a deficit
+    assert [f.id for f in rules.evaluate(cl, build(cl, {item_id: (2, 4)})).flags] == ["R2"]
+    reduced = pattern(cl, {item_id: (1, 2)})
+    (point,) = [p for p in reduced.points if p.id == "root_deficit"]
+    assert len(point.reasons) == 1 and " L: reflex 1 (reduced)" in point.reasons[0]
