@@ -8,8 +8,14 @@ dim "was" columns. Unanswered cells are never filled from the previous exam.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.style import Style
 from rich.text import Text
-from textual.widgets import DataTable
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from exam_tui.checklist import Item
 from exam_tui.record import Side
@@ -62,27 +68,76 @@ def marked(text: str, mark: str, width: int) -> str:
     return text[: width - 1] + mark
 
 
-class ItemTable(DataTable[Text]):
-    """Items of one section. Not focusable: the exam screen moves its cursor from the session."""
+@dataclass(frozen=True)
+class Column:
+    """One column of the table: its key (for ``get_cell``), header label and content width."""
+
+    key: str
+    label: str
+    width: int
+
+
+class ItemTable(ScrollView):
+    """Items of one section. Not focusable: the exam screen moves its cursor from the session.
+
+    A Line API widget: each row is drawn as one line of Rich text, cached until one of its
+    cells or the cursor on it changes, and only changed rows are repainted (a DataTable
+    re-renders every visible cell on any update). The header line stays at the top; the rows
+    scroll under it so that the cursor row is always visible.
+    """
 
     can_focus = False
 
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"item-table--header", "item-table--cursor"}
+
     DEFAULT_CSS = """
-    ItemTable { height: auto; }
-    ItemTable > .datatable--cursor {
+    ItemTable {
+        height: auto;
+        background: $surface;
+        color: $foreground;
+        overflow-x: hidden;
+        overflow-y: auto;
+    }
+    ItemTable > .item-table--header {
+        text-style: bold;
+        background: $panel;
+        color: $foreground;
+    }
+    ItemTable > .item-table--cursor {
         background: $block-cursor-background;
         color: $block-cursor-foreground;
         text-style: bold;
     }
     """
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(cursor_type="cell", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self._shape: tuple[object, ...] = ()
         #: Whether the previous exam's values have columns of their own (wide tables).
         self._was_columns = False
         #: Width of the current-value cells (a change mark needs one more cell).
         self._value_width = VALUE_WIDTH
+        #: The columns, in order, by key.
+        self.columns: dict[str, Column] = {}
+        self._row_keys: list[str] = []
+        self._row_index: dict[str, int] = {}
+        self._cells_by_row: list[list[Text]] = []
+        #: (row, column) of the highlighted cell.
+        self.cursor_coordinate: tuple[int, int] = (0, 1)
+        #: Rendered rows (None: to be drawn), and the header.
+        self._lines: list[Strip | None] = []
+        self._header: Strip | None = None
+
+    # -- what the screen and the tests use --------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        return len(self._row_keys)
+
+    def get_cell(self, row_key: str, column_key: str) -> Text:
+        """The text of one cell, by item id and column key ("item", "left", "was_left", ...)."""
+        column = list(self.columns).index(column_key)
+        return self._cells_by_row[self._row_index[row_key]][column]
 
     def show(self, session: ExamSession) -> None:
         section = session.section
@@ -94,67 +149,150 @@ class ItemTable(DataTable[Text]):
         prior = session.prior is not None
         shape = (section.id, bilateral, tuple(i.id for i in items), room, prior)
         if shape != self._shape:
-            self.clear(columns=True)
-            width = self._value_width = PRIOR_VALUE_WIDTH if prior else VALUE_WIDTH
-            if bilateral:
-                left = "L*" if affected in ("left", "both") else "L"
-                right = "R*" if affected in ("right", "both") else "R"
-                label_width = room - 2 * width - 6
-                was_width = label_width - 2 * VALUE_WIDTH - 4
-                self._was_columns = prior and was_width >= MIN_LABEL_WITH_PRIOR
-                if self._was_columns:
-                    label_width = was_width
-                self.add_column(section.title, key="item", width=label_width)
-                self.add_column(left, key="left", width=width)
-                self.add_column(right, key="right", width=width)
-                if self._was_columns:
-                    self.add_column("was L", key="was_left", width=VALUE_WIDTH)
-                    self.add_column("was R", key="was_right", width=VALUE_WIDTH)
-            else:
-                label_width = min(
-                    max(len(i.label) for i in section.items) + 3, room - 4 - MIN_ANSWER_WIDTH
-                )
-                answer_width = was_width = room - 4 - label_width
-                self._was_columns = prior and answer_width - 2 >= 2 * MIN_ANSWER_WIDTH
-                if self._was_columns:
-                    # The answer (and its change mark) gets what its longest value needs, up
-                    # to all but MIN_ANSWER_WIDTH; the "was" column the rest.
-                    available = answer_width - 2
-                    needed = max(_longest_value(i) for i in section.items) + 2
-                    answer_width = max(available // 2, min(needed, available - MIN_ANSWER_WIDTH))
-                    was_width = available - answer_width
-                self._value_width = answer_width
-                self.add_column(section.title, key="item", width=label_width)
-                self.add_column("answer", key="value", width=answer_width)
-                if self._was_columns:
-                    self.add_column("was", key="was_value", width=was_width)
-            for item in items:
-                self.add_row(*self._cells(session, item, bilateral), key=item.id)
+            self._set_columns(session, bilateral, affected, room, prior)
+            self._row_keys = [i.id for i in items]
+            self._row_index = {key: n for n, key in enumerate(self._row_keys)}
+            self._cells_by_row = [self._cells(session, item, bilateral) for item in items]
+            self._lines = [None] * len(items)
+            self._header = None
             self._shape = shape
+            self.virtual_size = Size(
+                sum(c.width + 2 for c in self.columns.values()), len(items) + 1
+            )
+            self.refresh()
         else:
-            # Only the cells that changed (an answer changes one or two, and the ▶ moves): any
-            # update makes DataTable re-render every visible cell, so none is cheaper still.
-            for item in items:
-                for col, cell in zip(
-                    self._columns(bilateral), self._cells(session, item, bilateral), strict=True
-                ):
-                    if self.get_cell(item.id, col) != cell:
-                        self.update_cell(item.id, col, cell)
+            # Only the rows whose cells changed are drawn again (an answer changes one or two
+            # cells, and the ▶ moves).
+            for n, item in enumerate(items):
+                cells = self._cells(session, item, bilateral)
+                if cells != self._cells_by_row[n]:
+                    self._cells_by_row[n] = cells
+                    self._refresh_row(n)
         row = next(n for n, i in enumerate(items) if i.id == session.cursor.item) if items else 0
         column = 1 if session.side in (None, "left") else 2
         if self.cursor_coordinate != (row, column):
-            self.move_cursor(row=row, column=column, animate=False)
+            old_row = self.cursor_coordinate[0]
+            self.cursor_coordinate = (row, column)
+            self._refresh_row(old_row)
+            self._refresh_row(row)
+        self._scroll_to_cursor()
 
     def on_resize(self) -> None:
         session = getattr(self.screen, "session", None)
         if session is not None:
             self.show(session)
 
-    def _columns(self, bilateral: bool) -> tuple[str, ...]:
-        columns: tuple[str, ...] = ("item", "left", "right") if bilateral else ("item", "value")
-        if self._was_columns:
-            columns += ("was_left", "was_right") if bilateral else ("was_value",)
-        return columns
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines = [None] * len(self._lines)  # the theme (colours) may have changed
+        self._header = None
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def _refresh_row(self, row: int) -> None:
+        if 0 <= row < len(self._lines):
+            self._lines[row] = None
+            y = row + 1 - round(self.scroll_y)
+            if 1 <= y < self.size.height:
+                self.refresh(Region(0, y, self.size.width, 1))
+
+    def _scroll_to_cursor(self) -> None:
+        """Keep the cursor row between the header and the bottom edge."""
+        visible = self.scrollable_content_region.height - 1
+        if visible < 1:
+            return
+        row, top = self.cursor_coordinate[0], round(self.scroll_y)
+        if row < top:
+            self.scroll_to(y=row, animate=False)
+        elif row >= top + visible:
+            self.scroll_to(y=row - visible + 1, animate=False)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if y == 0:
+            if self._header is None:
+                style = self.get_component_rich_style("item-table--header")
+                text = Text(no_wrap=True, end="")
+                for col in self.columns.values():
+                    label = Text(col.label)
+                    label.truncate(col.width, overflow="ellipsis", pad=True)
+                    text.append(Text(" ") + label + Text(" "))
+                self._header = self._strip(text, style)
+            return self._header.adjust_cell_length(width, base)
+        row = y - 1 + round(self.scroll_y)
+        if not 0 <= row < len(self._lines):
+            return Strip.blank(width, base)
+        strip = self._lines[row]
+        if strip is None:
+            strip = self._lines[row] = self._render_row(row)
+        return strip.adjust_cell_length(width, base)
+
+    def _render_row(self, row: int) -> Strip:
+        cursor_row, cursor_column = self.cursor_coordinate
+        text = Text(no_wrap=True, end="")
+        for n, (col, cell) in enumerate(
+            zip(self.columns.values(), self._cells_by_row[row], strict=True)
+        ):
+            content = cell.copy()
+            content.truncate(col.width, overflow="ellipsis" if n == 0 else "crop", pad=True)
+            padded = Text(" ") + content + Text(" ")
+            if row == cursor_row and n == cursor_column:
+                padded.stylize(self.get_component_rich_style("item-table--cursor"))
+            text.append(padded)
+        return self._strip(text, Style.null())
+
+    def _strip(self, text: Text, style: Style) -> Strip:
+        segments = list(text.render(self.app.console))
+        return Strip(segments, text.cell_len).apply_style(self.rich_style + style)
+
+    # -- the table's contents -----------------------------------------------------------------
+
+    def _set_columns(
+        self, session: ExamSession, bilateral: bool, affected: str, room: int, prior: bool
+    ) -> None:
+        section = session.section
+        columns: list[Column] = []
+        width = self._value_width = PRIOR_VALUE_WIDTH if prior else VALUE_WIDTH
+        if bilateral:
+            left = "L*" if affected in ("left", "both") else "L"
+            right = "R*" if affected in ("right", "both") else "R"
+            label_width = room - 2 * width - 6
+            was_width = label_width - 2 * VALUE_WIDTH - 4
+            self._was_columns = prior and was_width >= MIN_LABEL_WITH_PRIOR
+            if self._was_columns:
+                label_width = was_width
+            columns += [
+                Column("item", section.title, label_width),
+                Column("left", left, width),
+                Column("right", right, width),
+            ]
+            if self._was_columns:
+                columns += [
+                    Column("was_left", "was L", VALUE_WIDTH),
+                    Column("was_right", "was R", VALUE_WIDTH),
+                ]
+        else:
+            label_width = min(
+                max(len(i.label) for i in section.items) + 3, room - 4 - MIN_ANSWER_WIDTH
+            )
+            answer_width = was_width = room - 4 - label_width
+            self._was_columns = prior and answer_width - 2 >= 2 * MIN_ANSWER_WIDTH
+            if self._was_columns:
+                # The answer (and its change mark) gets what its longest value needs, up
+                # to all but MIN_ANSWER_WIDTH; the "was" column the rest.
+                available = answer_width - 2
+                needed = max(_longest_value(i) for i in section.items) + 2
+                answer_width = max(available // 2, min(needed, available - MIN_ANSWER_WIDTH))
+                was_width = available - answer_width
+            self._value_width = answer_width
+            columns += [
+                Column("item", section.title, label_width),
+                Column("value", "answer", answer_width),
+            ]
+            if self._was_columns:
+                columns.append(Column("was_value", "was", was_width))
+        self.columns = {c.key: c for c in columns}
 
     def _cells(self, session: ExamSession, item: Item, bilateral: bool) -> list[Text]:
         here = item.id == session.cursor.item
