@@ -20,6 +20,7 @@ from exam_tui.tui.screens.new_exam import NewExamDialog
 from exam_tui.tui.screens.picker import RecordPicker
 from exam_tui.tui.screens.resume import ResumeDialog
 from exam_tui.tui.screens.summary import SummaryScreen
+from exam_tui.tui.widgets import FlagsPanel
 
 MakeApp = Callable[..., ExamApp]
 NEW = {"mode": "new", "patient": "P-001", "examiner": "Dr A", "side": "left"}
@@ -90,7 +91,7 @@ async def test_l5_radiculopathy_typed_finding_by_finding(
         )  # strength: L5 weak left
         screen = app.screen
         assert isinstance(screen, ExamScreen)
-        flags_text = str(screen.query_one("#flags", Static).render())
+        flags_text = screen.query_one(FlagsPanel).text.plain
         assert "· ROUTINE" in flags_text and "Pattern: radicular" in flags_text
     r = load_record(only_record(records_dir)).record
     assert r.status == "draft"

@@ -24,6 +24,7 @@ from exam_tui.tui.screens.new_exam import NewExamDialog
 from exam_tui.tui.screens.resume import ResumeDialog
 from exam_tui.tui.screens.summary import SummaryScreen
 from exam_tui.tui.widgets import ItemTable
+from exam_tui.tui.widgets.text_panel import TextPanel
 
 MakeApp = Callable[..., ExamApp]
 #: Before conftest's frozen clock (2026-03-02 09:30 UTC), the time of every new exam here.
@@ -81,6 +82,9 @@ async def start_new_exam(pilot: Pilot[Any], patient: str) -> ExamScreen:
 
 
 def text_of(screen: Any, selector: str) -> str:
+    widget = screen.query_one(selector)
+    if isinstance(widget, TextPanel):  # the item and flags panels scroll their text
+        return widget.text.plain
     return str(screen.query_one(selector, Static).render())
 
 

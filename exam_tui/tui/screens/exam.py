@@ -8,7 +8,7 @@ from typing import Any
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
@@ -49,20 +49,18 @@ class ExamScreen(Screen[None]):
         with Horizontal(id="body"):
             with Vertical(id="side-column"):
                 yield SectionList(id="sections")
-                with VerticalScroll(id="flags-box", can_focus=False):
-                    yield FlagsPanel(id="flags")
+                yield FlagsPanel(id="flags")
             with Vertical(id="main-column"):
                 yield ItemTable(id="items")
-                with VerticalScroll(id="detail-box", can_focus=False):
-                    yield ItemDetail(id="detail")
+                yield ItemDetail(id="detail")
         yield Footer(compact=True)
 
     def on_resize(self) -> None:
         self.refresh_view()  # the breakpoint classes decide how much is shown
 
     def on_mount(self) -> None:
-        self.query_one("#flags-box").border_title = "Flags"
-        self.query_one("#detail-box").border_title = "Item"
+        self.query_one("#flags").border_title = "Flags"
+        self.query_one("#detail").border_title = "Item"
         self.query_one("#sections").border_title = "Sections"
         self._show_prior()
         self.refresh_view()
@@ -127,11 +125,10 @@ class ExamScreen(Screen[None]):
             self.query_one("#status-bar", Static).update(bar, layout=False)
         self.query_one(SectionList).show(s)
         self.query_one(ItemTable).show(s)
-        self.query_one(ItemDetail).show(s)
+        self.query_one(ItemDetail).show(s)  # a new text is shown from its top
         self.query_one(FlagsPanel).show(s.evaluation, reasons=self.has_class("-tall"))
-        self.query_one("#detail-box", VerticalScroll).scroll_home(animate=False)
         flags = s.evaluation.flags
-        box = self.query_one("#flags-box")
+        box = self.query_one(FlagsPanel)
         title = f"Flags ({len(flags)})" if flags else "Flags"
         if box.border_title != title:  # setting it repaints the box even when unchanged
             box.border_title = title

@@ -4,11 +4,11 @@ the previous exam's value at a follow-up."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
 
 from exam_tui import rules
 from exam_tui.checklist import Evidence, Item
 from exam_tui.session import ExamSession, answer_keys
+from exam_tui.tui.widgets.text_panel import TextPanel
 
 
 def evidence_line(ev: Evidence) -> str:
@@ -41,14 +41,9 @@ def keys_line(item: Item) -> str:
     return "  ".join(f"{k} {v}" for k, v in keys.items())
 
 
-class ItemDetail(Static):
-    """What to do for the item under the cursor, and what was recorded."""
-
-    DEFAULT_CSS = """
-    ItemDetail { height: auto; }
-    """
-    #: What is on screen: an unchanged panel is not updated (an update costs a screen layout).
-    _shown: Text | None = None
+class ItemDetail(TextPanel):
+    """What to do for the item under the cursor, and what was recorded. The panel keeps its
+    size (the screen gives it the room below the items table); a long text scrolls in it."""
 
     def show(self, session: ExamSession) -> None:
         item, side = session.item, session.side
@@ -92,6 +87,4 @@ class ItemDetail(Static):
         if note:
             t.append("\nNote: ", style="dim")
             t.append(note, style="italic")
-        if t != self._shown:
-            self._shown = t
-            self.update(t)
+        self.set_text(t)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual.widgets import Static
 
 from exam_tui import rules
 from exam_tui.rules import Evaluation
+from exam_tui.tui.widgets.text_panel import TextPanel
 
 #: Urgency is never shown by colour alone: a symbol and a word come first.
 URGENCY_LABELS = {"emergency": "!! EMERGENCY", "urgent": "! URGENT", "routine": "· ROUTINE"}
@@ -18,11 +18,11 @@ def urgency_label(urgency: str) -> str:
     return URGENCY_LABELS.get(urgency, urgency.upper())
 
 
-class FlagsPanel(Static):
-    """Flags raised so far, most urgent first, with the screening warnings and the pattern."""
+class FlagsPanel(TextPanel):
+    """Flags raised so far, most urgent first, with the screening warnings and the pattern.
+    The panel keeps its size (the room below the section list); a long list scrolls in it."""
 
     DEFAULT_CSS = """
-    FlagsPanel { height: auto; }
     FlagsPanel > .flags--emergency { color: $error; text-style: bold; }
     FlagsPanel > .flags--urgent { color: $warning; text-style: bold; }
     FlagsPanel > .flags--routine { color: $text-accent; }
@@ -34,9 +34,6 @@ class FlagsPanel(Static):
         "flags--routine",
         "flags--warning",
     }
-
-    #: What is on screen: most answers change no flag, and an update costs a screen layout.
-    _shown: Text | None = None
 
     def show(self, ev: Evaluation, *, reasons: bool = False) -> None:
         """Draw the evaluation; with ``reasons`` (room permitting) the findings behind each flag."""
@@ -63,6 +60,4 @@ class FlagsPanel(Static):
             p = ev.pattern
             text.append(f"\nPattern: {p.reading}", style="bold")
             text.append(f" (radicular {p.radicular}/4, hamstring {p.hamstring}/4)")
-        if text != self._shown:
-            self._shown = text
-            self.update(text)
+        self.set_text(text)  # most answers change no flag: then nothing is redrawn

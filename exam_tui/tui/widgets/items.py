@@ -156,6 +156,8 @@ class ItemTable(ScrollView):
             self._lines = [None] * len(items)
             self._header = None
             self._shape = shape
+            # The table is as high as its rows (height: auto, up to max-height): a new number
+            # of rows (another section) lays the screen out once.
             self.virtual_size = Size(
                 sum(c.width + 2 for c in self.columns.values()), len(items) + 1
             )
