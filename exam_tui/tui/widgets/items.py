@@ -130,10 +130,6 @@ class ItemTable(ScrollView):
 
     # -- what the screen and the tests use --------------------------------------------------
 
-    @property
-    def row_count(self) -> int:
-        return len(self._row_keys)
-
     def get_cell(self, row_key: str, column_key: str) -> Text:
         """The text of one cell, by item id and column key ("item", "left", "was_left", ...)."""
         column = list(self.columns).index(column_key)
