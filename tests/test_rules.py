@@ -928,7 +928,9 @@ def test_l5_vignette_single_level_weakness_is_not_r3(cl: Checklist) -> None:
     assert [f.id for f in rules.evaluate(cl, rec).flags] == ["R3"]
 
 
-@pytest.mark.parametrize("item_id", ["reflex_patellar", "reflex_medial_hamstring", "reflex_achilles"])
+@pytest.mark.parametrize(
+    "item_id", ["reflex_patellar", "reflex_medial_hamstring", "reflex_achilles"]
+)
 def test_clonus_on_one_side_is_not_a_root_sign_on_the_other(cl: Checklist, item_id: str) -> None:
     """2 vs 4 (clonus) is an upper motor neurone sign (R2), not a lower reflex on the normal
     side; 1 vs 2 stays a root sign, on the lower side only."""
