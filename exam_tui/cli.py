@@ -188,14 +188,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_app(args: argparse.Namespace) -> int:
     from exam_tui.checklist import DEFAULT_CHECKLIST, load_checklist
-    from exam_tui.tui.app import run_app  # Textual is imported only here
+    from exam_tui.tui.app import create_app  # Textual is imported only here
 
     checklist = load_checklist(args.checklist or DEFAULT_CHECKLIST)
     record_path = None
     if args.command == "open":
         record_path = args.file
         _load(record_path, args)  # fail fast with a one-line error, before the screen opens
-    return run_app(
+    app = create_app(
         records_dir=_records_dir(args),
         checklist=checklist,
         mode=args.command or "start",
@@ -204,6 +204,8 @@ def cmd_app(args: argparse.Namespace) -> int:
         side=getattr(args, "side", None),
         record_path=record_path,
     )
+    app.run()
+    return app.return_code or EXIT_OK
 
 
 COMMANDS = {

@@ -1,4 +1,4 @@
-"""The exam app: builds an ExamSession from the start mode and shows it; run_app for the CLI."""
+"""The exam app: builds an ExamSession from the start mode and shows it."""
 
 from __future__ import annotations
 
@@ -203,54 +203,8 @@ class ExamApp(App[int]):
             yield SystemCommand("Open a record (o)", "Pick a saved record", self.action_open_record)
 
 
-def create_app(
-    *,
-    records_dir: Path,
-    checklist: Checklist,
-    clock: Clock = now_utc,
-    mode: str = "start",
-    patient: str | None = None,
-    examiner: str | None = None,
-    side: str | None = None,
-    record_path: Path | None = None,
-) -> ExamApp:
-    """The app with its dependencies passed in (tests give tmp_path and a frozen clock)."""
-    return ExamApp(
-        records_dir=records_dir,
-        checklist=checklist,
-        clock=clock,
-        mode=mode,
-        patient=patient,
-        examiner=examiner,
-        side=side,
-        record_path=record_path,
-    )
+#: The factory the CLI, the tests and the benchmarks build the app with: the App's constructor
+#: already takes every dependency (records folder, checklist, clock), so no wrapper repeats it.
+create_app = ExamApp
 
-
-def run_app(
-    *,
-    records_dir: Path,
-    checklist: Checklist,
-    mode: str,
-    patient: str | None,
-    examiner: str | None,
-    side: str | None,
-    record_path: Path | None,
-) -> int:
-    """Run the app in this terminal; returns the exit status."""
-    app = create_app(
-        records_dir=records_dir,
-        checklist=checklist,
-        mode=mode,
-        patient=patient,
-        examiner=examiner,
-        side=side,
-        record_path=record_path,
-    )
-    app.run()
-    if app.return_code and app.return_code != 0:
-        return app.return_code
-    return 0
-
-
-__all__ = ["ExamApp", "create_app", "run_app"]
+__all__ = ["ExamApp", "create_app"]
