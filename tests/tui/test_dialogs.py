@@ -185,3 +185,19 @@ async def test_resume_dialog_keys() -> None:
             )
             await pilot.press(key)
         assert app.results == [expected], key
+
+
+async def test_new_exam_takes_a_burst_ending_in_enter_whole() -> None:
+    """A barcode scanner types the id and enter in one burst: enter must confirm the whole id,
+    not an empty field (keys are queued to the Input before it has drawn the characters)."""
+    from textual import events
+
+    app = Host(NewExamDialog(examiner="Dr A", side="left"))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        for ch in "MRN-555":
+            app.post_message(events.Key(ch, ch))
+        app.post_message(events.Key("enter", "\r"))
+        await pilot.pause()
+        await pilot.pause()
+    assert app.results == [NewExam("MRN-555", "Dr A", "left")]

@@ -30,7 +30,10 @@ class NewExamDialog(ModalScreen[NewExam | str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "cancel"),
-        Binding("enter", "confirm", "start exam", priority=True),
+        # Not a priority binding: in an Input, enter arrives as Input.Submitted *after* the
+        # characters typed before it, so a burst (a barcode scanner sending "MRN123\r") is
+        # confirmed with the whole id, not before the field has received it.
+        Binding("enter", "confirm", "start exam"),
         Binding("ctrl+o", "open_record", "open a record", show=False),
     ]
 
@@ -101,6 +104,10 @@ class NewExamDialog(ModalScreen[NewExam | str | None]):
                 side,
             )
         )
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_confirm()
 
     @on(SideSelect.Changed)
     def _side_chosen(self) -> None:
