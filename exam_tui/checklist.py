@@ -39,8 +39,9 @@ NORMAL_VALUE: dict[str, str | int] = {
     "plantar": "flexor",
 }
 
-#: Repository folder of the bundled checklists (the package is installed editable, see Makefile).
-CHECKLIST_DIR = Path(__file__).resolve().parent.parent / "checklists"
+#: The bundled checklists ship inside the package (package data), so an installed wheel finds
+#: them; the repository's top-level ``checklists/`` is a link to this folder for authors.
+CHECKLIST_DIR = Path(__file__).resolve().parent / "checklists"
 DEFAULT_CHECKLIST = CHECKLIST_DIR / "posterior-thigh-pain.toml"
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
