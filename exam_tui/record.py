@@ -85,6 +85,8 @@ class Amendment(BaseModel):
     field: Literal["value", "note"] = "value"
     old: Value | None = Field(default=None, alias="from")
     new: Value | None = Field(default=None, alias="to")
+    #: Why the record was amended, when the amending clinician said so.
+    reason: StrictStr | None = None
 
 
 class Record(BaseModel):

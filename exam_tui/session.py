@@ -39,6 +39,10 @@ if TYPE_CHECKING:
 
 Clock = Callable[[], datetime]
 Value = str | int | float
+#: One slot of a record: (item id, "left" | "right" | "value" | "note").
+Slot = tuple[str, str]
+#: What one change did: per slot, (before, after).
+ChangeSet = dict[Slot, tuple[Value | None, Value | None]]
 
 #: One key per value, per kind. Choices use the digits 1–9 in the listed order; numbers are
 #: typed (digits and '.') then committed with enter. ``n`` means "negative", "no" or "normal"
@@ -61,6 +65,26 @@ def answer_keys(item: Item) -> dict[str, Value]:
     if item.kind == "choice":
         return {str(n): opt for n, opt in enumerate(item.options or [], start=1)}
     return dict(ANSWER_KEYS.get(item.kind, {}))
+
+
+def slot_values(record: Record) -> dict[Slot, Value]:
+    """Every answered value and note of a record, by slot (unanswered slots are absent)."""
+    out: dict[Slot, Value] = {}
+    for item_id, f in record.findings.items():
+        for field in ("left", "right", "value", "note"):
+            v = getattr(f, field)
+            if v is not None:
+                out[(item_id, field)] = v
+    return out
+
+
+def diff_slots(before: dict[Slot, Value], after: dict[Slot, Value]) -> ChangeSet:
+    """The slots whose value differs, with (before, after)."""
+    return {
+        k: (before.get(k), after.get(k))
+        for k in sorted(before.keys() | after.keys())
+        if before.get(k) != after.get(k)
+    }
 
 
 @dataclass(frozen=True)
@@ -108,6 +132,19 @@ class ExamSession:
         #: Digits typed so far for a number item (committed with :meth:`commit_number`).
         self.number_buffer = ""
         self._evaluation: Evaluation | None = None
+        #: Why the cursor did not leave its cell (a typed number that is not valid), or None.
+        self.refusal: str | None = None
+        #: Why the record is being amended (stored in each amendment entry), if given.
+        self.amend_reason: str | None = None
+        #: Every change so far, oldest first, each undoable as one step (:meth:`undo`).
+        self._undo: list[ChangeSet] = []
+        #: The record's values after the last change, and as last loaded or saved (the file's
+        #: contents): changes are found by comparing with these, so every way of changing the
+        #: record (an answer, a note, a whole ``N`` fill) is one undo step without each method
+        #: keeping its own log.
+        self._after_last_change = slot_values(record)
+        self._on_disk = dict(self._after_last_change) if path is not None else {}
+        self._amendments_seen = len(record.amendments)
         #: The patient's latest earlier exam (None: there is none, or it was not looked up yet).
         self.prior: LoadedRecord | None = None
         #: True once the records folder was searched for :attr:`prior` (see :meth:`set_prior`).
@@ -339,7 +376,8 @@ class ExamSession:
             side = None
         elif side is None:
             side = "left"
-        self.number_buffer = ""
+        if not self.leave_cell():
+            return
         self.cursor = Cursor(section, item_id, side)
         self._revalidate_cursor()
 
@@ -350,9 +388,23 @@ class ExamSession:
                 self.cursor = pos
                 return
 
+    def goto_next_unanswered(self) -> bool:
+        """Cursor on the next shown value still unanswered after the cursor (wrapping round to
+        the start); False when every shown value is answered."""
+        positions = self._positions()
+        here = positions.index(self.cursor) if self.cursor in positions else -1
+        for pos in positions[here + 1 :] + positions[: here + 1]:
+            if self.record.get(pos.item, pos.side) is None and pos != self.cursor:
+                if not self.leave_cell():
+                    return False
+                self.cursor = pos
+                return True
+        return False
+
     def move_item(self, delta: int) -> bool:
         """Previous/next shown item (crossing sections); keeps the side where it can."""
-        self.number_buffer = ""
+        if not self.leave_cell():
+            return False
         rows: list[tuple[int, Item]] = [
             (si, item)
             for si, section in enumerate(self.checklist.sections)
@@ -373,7 +425,8 @@ class ExamSession:
 
     def move_section(self, delta: int) -> bool:
         """To the first shown item of the next/previous section that has one."""
-        self.number_buffer = ""
+        if not self.leave_cell():
+            return False
         si = self.cursor.section + delta
         while 0 <= si < len(self.checklist.sections):
             first = self._first_position(si)
@@ -385,9 +438,8 @@ class ExamSession:
 
     def goto_section(self, index: int) -> bool:
         first = self._first_position(index) if 0 <= index < len(self.checklist.sections) else None
-        if first is None:
+        if first is None or not self.leave_cell():
             return False
-        self.number_buffer = ""
         self.cursor = first
         return True
 
@@ -395,7 +447,8 @@ class ExamSession:
         """Left or right value of a bilateral item (when that side is shown)."""
         if not self.item.bilateral or side == self.side or not self.is_shown(self.item, side):
             return False
-        self.number_buffer = ""
+        if not self.leave_cell():
+            return False
         self.cursor = Cursor(self.cursor.section, self.cursor.item, side)
         return True
 
@@ -445,9 +498,8 @@ class ExamSession:
             self.advance()
         return True
 
-    def commit_number(self) -> str | None:
-        """Record the typed number and move on. Returns None, or why the number was refused."""
-        text, self.number_buffer = self.number_buffer, ""
+    def _typed_number(self, text: str) -> int | float | str:
+        """The number typed for the current item, or (a str) why it is refused."""
         if not text:
             return "type a number first"
         try:
@@ -459,11 +511,35 @@ class ExamSession:
             self.item.check_value(value)
         except ValueError as exc:
             return str(exc)
+        return value
+
+    def commit_number(self) -> str | None:
+        """Record the typed number and move on. Returns None, or why the number was refused."""
+        text, self.number_buffer = self.number_buffer, ""
+        value = self._typed_number(text)
+        if isinstance(value, str):
+            return value
         try:
             self.set_value(value)
         finally:
             self.advance()
         return None
+
+    def leave_cell(self) -> bool:
+        """Before the cursor leaves its cell: a typed number is recorded, never dropped. When it
+        is not valid here the cursor stays (False), the digits too, and :attr:`refusal` says
+        why (backspace corrects them, ``x`` discards them). Raises RecordError when the number
+        was recorded but could not be saved."""
+        self.refusal = None
+        if not self.number_buffer:
+            return True
+        value = self._typed_number(self.number_buffer)
+        if isinstance(value, str):
+            self.refusal = f"{self.item.label}: {value} (backspace corrects, x discards)"
+            return False
+        self.number_buffer = ""
+        self.set_value(value)
+        return True
 
     def set_value(
         self, value: Value | None, item_id: str | None = None, side: Side | None = None
@@ -523,10 +599,84 @@ class ExamSession:
     # -- saving -----------------------------------------------------------------------------
 
     def _changed(self) -> None:
+        self._note_change()
         self._evaluation = None
         self.dirty = True
         self._revalidate_cursor()
         self.save()
+
+    def _note_change(self) -> None:
+        """Remember what the last change did (one undo step), and give any amendment entries
+        it logged the reason for amending."""
+        now = slot_values(self.record)
+        change = diff_slots(self._after_last_change, now)
+        self._after_last_change = now
+        if change:
+            self._undo.append(change)
+        if self.amend_reason:
+            for entry in self.record.amendments[self._amendments_seen :]:
+                entry.reason = self.amend_reason
+        self._amendments_seen = len(self.record.amendments)
+
+    # -- undo -------------------------------------------------------------------------------
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo) or bool(self.number_buffer)
+
+    def undo(self) -> str | None:
+        """Take back the last change (an answer, a clear, a note, a whole ``N`` fill) and save;
+        typed digits not yet recorded are discarded first. On a completed record the undo is
+        logged as an amendment, like any change. Returns what was undone, in words (None:
+        nothing to undo). Raises RecordError when the undo was made but could not be saved."""
+        self.refusal = None
+        if self.number_buffer:
+            self.number_buffer = ""
+            return "the typed number"
+        if not self._undo:
+            return None
+        change = self._undo.pop()
+        at = self.clock()
+        for (item_id, field), (before, _after) in change.items():
+            if field == "note":
+                self.record.set_note(item_id, str(before or ""), by=self.user, at=at)
+                continue
+            item = self.checklist.items.get(item_id)
+            if item is None:  # items the checklist does not know are never changed here
+                continue
+            side: Side | None = None if field == "value" else field  # type: ignore[assignment]
+            self.record.set_value(item, side, before, by=self.user, at=at)
+        # Not a new undo step: the record is back where it was before the change.
+        self._after_last_change = slot_values(self.record)
+        (item_id, field), (before, after) = next(iter(change.items()))
+        if len(change) == 1:
+            what = self._describe(item_id, field, after, before)
+        else:
+            what = f"{len(change)} values"
+        first = self.checklist.items.get(item_id)
+        if first is not None:
+            self.cursor = self._cursor_for(first.id, None if field in ("value", "note") else field)
+        self._changed()
+        return what
+
+    def _cursor_for(self, item_id: str, side: str | None) -> Cursor:
+        item = self.checklist.items[item_id]
+        section = self.checklist.sections.index(self.checklist.section_of[item_id])
+        s: Side | None = (side or "left") if item.bilateral else None  # type: ignore[assignment]
+        return Cursor(section, item_id, s)
+
+    def _describe(self, item_id: str, field: str, old: Value | None, new: Value | None) -> str:
+        """"SLR left: positive → not answered" (a change of one slot, in words)."""
+        item = self.checklist.items.get(item_id)
+        label = item.label if item is not None else item_id
+        where = "" if field == "value" else f" {field}"
+
+        def word(v: Value | None) -> str:
+            if v is None:
+                return "no note" if field == "note" else "not answered"
+            return str(v)
+
+        return f"{label}{where}: {word(old)} → {word(new)}"
 
     def save(self) -> Path:
         """Write the record now (the first save creates its file). Raises RecordError."""
@@ -544,6 +694,7 @@ class ExamSession:
         else:
             self.fingerprint = storage.save_record(self.path, self.record, self.fingerprint)
         self.dirty = False
+        self._on_disk = slot_values(self.record)
         return self.path
 
     def reload(self) -> None:
@@ -558,4 +709,72 @@ class ExamSession:
         )
         self.dirty = False
         self._evaluation = None
+        self._after_last_change = slot_values(self.record)
+        self._on_disk = dict(self._after_last_change)
+        self._amendments_seen = len(self.record.amendments)
+        self._undo.clear()  # the steps were made on another version of the record
         self._revalidate_cursor()
+
+    # -- recovering from a conflict -----------------------------------------------------------
+
+    def unsaved_changes(self) -> ChangeSet:
+        """What this window changed since the file was last loaded or saved here: per slot,
+        (value in the file as we knew it, value here)."""
+        return diff_slots(self._on_disk, slot_values(self.record))
+
+    def describe(self, slot: Slot, old: Value | None, new: Value | None) -> str:
+        """One change in words: "SLR left: positive → not answered"."""
+        return self._describe(slot[0], slot[1], old, new)
+
+    def reload_and_reapply(self) -> list[str]:
+        """After "changed by another window": read the file again and re-apply this window's
+        unsaved changes where the other window left that value as it was; then save. Returns
+        the changes that clash (the other window changed the same value differently), in
+        words: those keep the file's value. Raises RecordError (nothing is lost: the record
+        here is untouched) when the file cannot be read, e.g. it was deleted."""
+        if self.path is None:
+            return []
+        mine = self.unsaved_changes()
+        known = self._on_disk
+        amend_reason, user = self.amend_reason, self.user
+        loaded = storage.load_record(self.path, checklist=self.checklist)
+        theirs = slot_values(loaded.record)
+        cursor = self.cursor
+        self.record, self.fingerprint, self.warnings = (
+            loaded.record,
+            loaded.fingerprint,
+            loaded.warnings,
+        )
+        self._evaluation = None
+        self._after_last_change = dict(theirs)
+        self._on_disk = dict(theirs)
+        self._amendments_seen = len(self.record.amendments)
+        self._undo.clear()
+        self.amend_reason, self.user = amend_reason, user
+        clashes: list[str] = []
+        at = self.clock()
+        for slot, (was, now) in mine.items():
+            there = theirs.get(slot)
+            if there == now:
+                continue  # both windows made the same change
+            if there != known.get(slot):
+                clashes.append(
+                    f"{self.describe(slot, was, now)} (the file now has "
+                    f"{'nothing' if there is None else there}; kept)"
+                )
+                continue
+            item_id, field = slot
+            if field == "note":
+                self.record.set_note(item_id, str(now or ""), by=self.user, at=at)
+            elif item_id in self.checklist.items:
+                side: Side | None = None if field == "value" else field  # type: ignore[assignment]
+                self.record.set_value(self.checklist.items[item_id], side, now, by=self.user, at=at)
+        self.cursor = cursor
+        self._changed()
+        return clashes
+
+    def save_as_new(self) -> Path:
+        """Save this window's record, as it is here, as a new file beside the old one (after a
+        conflict, or when the file was deleted). Raises RecordError."""
+        self.path, self.fingerprint = None, None
+        return self.save()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from exam_tui import rules
 from exam_tui.checklist import Checklist
@@ -158,19 +159,40 @@ async def test_editing_a_completed_record_makes_it_amended(
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ExamScreen)
+        assert "completed" in screen.message and "amendment" in screen.message  # the banner
         screen.session.goto("slr", "left")
         await pilot.press("n")
         await pilot.pause()
+        # The first change asks who amends (opened from the picker or `open` without
+        # --examiner: nobody is assumed, least of all the original examiner) and why.
+        from exam_tui.tui.screens.amend import AmendDialog
+
+        assert isinstance(app.screen, AmendDialog)
+        assert load_record(saved_record).record.status == "completed"  # nothing changed yet
+        await pilot.press(*"Dr B", "enter", *"wrong side", "enter")
+        await pilot.pause()
         assert "AMENDED" in str(screen.query_one("#status-bar", Static).render())
+        await pilot.press("A")  # the amendment log
+        await pilot.pause()
+        from rich.console import Console
+
+        from exam_tui.tui.screens.amend import AmendmentLog, amendment_table
+
+        assert isinstance(app.screen, AmendmentLog)
+        console = Console(width=110, record=True, file=io.StringIO())
+        console.print(amendment_table(screen.session))
+        log = console.export_text()
+        assert "Dr B" in log and "wrong side" in log and "positive → negative" in log
     r = load_record(saved_record).record
     assert r.status == "amended"
     (a,) = r.amendments
-    assert (a.item, a.side, a.old, a.new, a.by) == (
+    assert (a.item, a.side, a.old, a.new, a.by, a.reason) == (
         "slr",
         "left",
         "positive",
         "negative",
-        "A. Clinician",
+        "Dr B",
+        "wrong side",
     )
 
 
@@ -378,8 +400,16 @@ async def test_amending_with_open_examiner_logs_who_changed_it(
         screen.session.goto("slr", "left")
         await pilot.press("n")
         await pilot.pause()
-    (a,) = load_record(saved_record).record.amendments
-    assert (a.item, a.by) == ("slr", "B. Colleague")
+        # Who amends is asked once, prefilled with --examiner: enter confirms (no reason).
+        amender = app.screen.query_one("#amender", Input)
+        assert amender.value == "B. Colleague"
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("p")  # the next change (right leg) is not asked about again
+        await pilot.pause()
+    first, second = load_record(saved_record).record.amendments
+    assert (first.item, first.by, first.reason) == ("slr", "B. Colleague", None)
+    assert (second.item, second.side, second.by) == ("slr", "right", "B. Colleague")
 
 
 async def test_start_removes_stale_temp_files_but_not_fresh_ones(

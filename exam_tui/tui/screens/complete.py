@@ -36,12 +36,14 @@ def unanswered_text(
     return text
 
 
-class CompleteDialog(ModalScreen[bool]):
-    """Dismisses with True (mark completed) or False (go back to the exam)."""
+class CompleteDialog(ModalScreen[bool | str]):
+    """Dismisses with True (mark completed), False (go back to the exam) or "next" (go to the
+    next unanswered item)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "back to the exam"),
         Binding("enter", "confirm", "mark completed"),
+        Binding("g", "next_unanswered", "next unanswered"),
     ]
 
     def __init__(self, unanswered: Text, already: str | None = None) -> None:
@@ -59,10 +61,16 @@ class CompleteDialog(ModalScreen[bool]):
             yield Static("Still unanswered:", classes="label")
             with VerticalScroll(id="missing"):
                 yield Static(self.unanswered)
-            yield Static("enter complete · esc back to the exam", classes="hint")
+            yield Static(
+                "enter complete · g go to the next unanswered · esc back to the exam",
+                classes="hint",
+            )
 
     def action_confirm(self) -> None:
         self.dismiss(True)
 
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+    def action_next_unanswered(self) -> None:
+        self.dismiss("next")

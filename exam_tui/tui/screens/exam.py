@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -15,7 +16,7 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from exam_tui.errors import RecordConflictError, RecordError
-from exam_tui.session import ExamSession
+from exam_tui.session import ExamSession, answer_keys
 from exam_tui.storage import LoadedRecord
 from exam_tui.tui.commands import exam_bindings
 from exam_tui.tui.widgets import FlagsPanel, ItemDetail, ItemTable, SectionList
@@ -44,6 +45,10 @@ class ExamScreen(Screen[None]):
         self.last_error: str | None = None
         #: The status bar on screen (redrawn only when it changes).
         self._bar: Text | None = None
+        #: Who amends a completed record has been asked (or the record is a draft).
+        self._amender_known = session.record.status == "draft"
+        #: The section the cursor was in at the last redraw (entering another is announced).
+        self._section_shown = session.cursor.section
 
     def compose(self) -> ComposeResult:
         yield Static(id="status-bar")
@@ -54,6 +59,7 @@ class ExamScreen(Screen[None]):
             with Vertical(id="main-column"):
                 yield ItemTable(id="items")
                 yield ItemDetail(id="detail")
+        yield Static(id="message")
         yield Footer(compact=True)
 
     def on_resize(self) -> None:
@@ -65,8 +71,19 @@ class ExamScreen(Screen[None]):
         self.query_one("#sections").border_title = "Sections"
         self._show_prior()
         self.refresh_view()
-        for warning in self.session.warnings:
-            self.notify(warning, title="Record", severity="warning", timeout=8)
+        warnings = self.session.warnings
+        if warnings:
+            more = f" (+{len(warnings) - 1} more)" if len(warnings) > 1 else ""
+            self.say(f"Record: {warnings[0]}{more}", "warning")
+        status = self.session.record.status
+        if status != "draft":
+            n = len(self.session.record.amendments)
+            log = f" ({n} so far; A shows them)" if n else ""
+            self.say(
+                f"This exam is {status}: a change is logged as an amendment, with who and why"
+                f"{log}.",
+                "warning",
+            )
         if not self.session.prior_checked:
             self._look_up_prior()
         # Everything loaded so far (Textual, the models, the checklist, this screen) lives as
@@ -92,7 +109,7 @@ class ExamScreen(Screen[None]):
         try:
             self.session.set_prior(prior)
         except RecordError as exc:  # latest_prior keeps to the patient; this is a safeguard
-            self.notify(str(exc), title="Previous exam not used", severity="error")
+            self.say(f"Previous exam not used: {exc}", "error")
             return
         self._show_prior()
         self.refresh_view()
@@ -103,6 +120,21 @@ class ExamScreen(Screen[None]):
         s = self.session
         if s.prior is not None:
             self.query_one("#items").border_title = f"previous exam {s.prior_date} · c compare"
+
+    # -- messages: one line above the footer, never over the table -------------------------
+
+    def say(self, message: str, severity: str = "information") -> None:
+        """Show a message in the message line (it stays until the next one): stacked
+        notifications covered the table for seconds, and vanished before they were read."""
+        style = {"error": "bold reverse", "warning": "bold"}.get(severity, "")
+        line = self.query_one("#message", Static)
+        line.update(Text(f" {message}", style=style, no_wrap=True, overflow="ellipsis"))
+        line.set_class(severity == "error", "-error")
+        line.set_class(severity == "warning", "-warning")
+        #: The last message, for the tests and for a screen reader's log.
+        self.message = message
+
+    message = ""
 
     # -- drawing ----------------------------------------------------------------------------
 
@@ -131,6 +163,14 @@ class ExamScreen(Screen[None]):
             self._bar = bar
             # One line high (app.tcss): a new text needs a repaint, not a screen layout.
             self.query_one("#status-bar", Static).update(bar, layout=False)
+        if s.cursor.section != self._section_shown:
+            self._section_shown = s.cursor.section
+            if not s.dirty:  # a save error stays on the line until it is dealt with
+                done, total = s.progress(s.cursor.section)
+                self.say(f"Now in {s.section.title} ({done}/{total} answered)")
+        if s.refusal:
+            self.say(s.refusal, "warning")
+            s.refusal = None
         self.query_one(SectionList).show(s)
         self.query_one(ItemTable).show(s)
         self.query_one(ItemDetail).show(s)  # a new text is shown from its top
@@ -149,15 +189,15 @@ class ExamScreen(Screen[None]):
             result = change()
         except RecordConflictError as exc:
             self.last_error = str(exc)
-            self.notify(
-                f"{exc}",
-                title="Not saved: the file changed elsewhere",
-                severity="error",
-                timeout=15,
+            what = "deleted" if "deleted" in str(exc) else "changed"
+            self.say(
+                f"Not saved: the file was {what} elsewhere. R reloads it and re-applies your "
+                "changes · W saves them as a new record",
+                "error",
             )
         except RecordError as exc:
             self.last_error = str(exc)
-            self.notify(f"{exc}", title="Not saved", severity="error", timeout=15)
+            self.say(f"Not saved: {exc}", "error")
         else:
             if not self.session.dirty:
                 self.last_error = None
@@ -166,16 +206,46 @@ class ExamScreen(Screen[None]):
 
     # -- actions (declared once in tui/commands.py) -------------------------------------------
 
+    def _amending(self, change: Callable[[], None]) -> bool:
+        """On a completed record, the first change asks who is amending (and why) first; the
+        change is made once they have said. True: the change waits for the answer."""
+        if self._amender_known:
+            return False
+        from exam_tui.tui.screens.amend import AmendDialog, Amender
+
+        s = self.session
+        app_examiner = getattr(self.app, "start_args", (None, None, None))[1]
+
+        def done(who: Amender | None) -> None:
+            if who is None:
+                self.say("Nothing changed: the record stays as it was.")
+                return
+            s.user, s.amend_reason = who.name, who.reason or None
+            self._amender_known = True
+            self.say(f"Amending as {who.name}: every change is logged (A shows the log).")
+            change()
+
+        self.app.push_screen(AmendDialog(s.record.status, app_examiner or ""), done)
+        return True
+
+    def _would_change(self, key: str) -> bool:
+        s = self.session
+        if s.item.kind == "number":
+            return key not in ("enter", "backspace") or bool(s.number_buffer)
+        return key in answer_keys(s.item)
+
     def action_answer(self, key: str) -> None:
         s = self.session
+        if self._would_change(key) and self._amending(lambda: self.action_answer(key)):
+            return
         if s.item.kind == "number" and key == "enter":
             problem = self._do(s.commit_number)
             if isinstance(problem, str):
-                self.notify(problem, title=s.item.label, severity="warning")
+                self.say(f"{s.item.label}: {problem}", "warning")
             return
         handled = self._do(lambda: s.answer(key))
         if handled is False and key not in ("enter", "backspace"):
-            self.notify(f"'{key}' does not answer {s.item.kind.replace('_', '/')} items", timeout=3)
+            self.say(f"'{key}' does not answer {s.item.kind.replace('_', '/')} items")
 
     def action_next_item(self) -> None:
         self._do(lambda: self.session.move_item(1))
@@ -193,15 +263,38 @@ class ExamScreen(Screen[None]):
         self._do(lambda: self.session.move_side(side))  # type: ignore[arg-type]
 
     def action_clear(self) -> None:
-        self._do(self.session.clear)
+        s = self.session
+        if (s.value is not None or s.number_buffer) and self._amending(self.action_clear):
+            return
+        self._do(s.clear)
+
+    def action_undo(self) -> None:
+        s = self.session
+        if not s.can_undo:
+            self.say("Nothing to undo.")
+            return
+        if self._amending(self.action_undo):
+            return
+        what = self._do(s.undo)
+        if isinstance(what, str):
+            self.say(f"Undone: {what} (ctrl+z again undoes the change before)")
+
+    def _leave_cell(self) -> bool:
+        """Commit a typed number before a command that leaves the cell (False: refused)."""
+        ok = self._do(self.session.leave_cell)
+        return ok is True
 
     def action_fill_normal(self) -> None:
+        if self._amending(self.action_fill_normal) or not self._leave_cell():
+            return
         title = self.session.section.title
         filled = self._do(self.session.fill_normal_section)
         if isinstance(filled, int) and filled:
-            self.notify(f"{title}: {filled} values marked normal", timeout=3)
+            self.say(f"{title}: {filled} values marked normal (ctrl+z undoes them all)")
 
     def action_note(self) -> None:
+        if self._amending(self.action_note) or not self._leave_cell():
+            return
         item = self.session.item
 
         def done(text: str | None) -> None:
@@ -212,22 +305,92 @@ class ExamScreen(Screen[None]):
 
         self.app.push_screen(NoteDialog(item.label, self.session.note(item.id)), done)
 
+    def action_next_unanswered(self) -> None:
+        s = self.session
+        if not self._do(s.goto_next_unanswered) and not s.number_buffer:
+            self.say("Every shown item is answered.")
+
+    def action_jump(self) -> None:
+        if not self._leave_cell():
+            return
+        from exam_tui.tui.screens.jump import JumpDialog
+
+        s = self.session
+        choices = [
+            (item.id, f"{item.label}  ·  {section.title}")
+            for n, section in enumerate(s.sections)
+            for item in s.shown_items(n)
+        ]
+
+        def done(item_id: str | None) -> None:
+            if item_id is not None:
+                self._do(lambda: s.goto(item_id))
+
+        self.app.push_screen(JumpDialog(choices), done)
+
+    def action_amendments(self) -> None:
+        from exam_tui.tui.screens.amend import AmendmentLog
+
+        self.app.push_screen(AmendmentLog(self.session))
+
+    def action_reload(self) -> None:
+        s = self.session
+        if s.path is None:
+            self.say("Nothing saved yet: there is no file to reload.")
+            return
+        try:
+            clashes = s.reload_and_reapply()
+        except RecordConflictError:
+            # Changed again between the reading and the writing: the next R tries again.
+            self.last_error = "changed elsewhere"
+            self.say("Changed again while reloading: press R once more, or W.", "error")
+        except RecordError as exc:
+            self.say(f"Cannot reload ({exc}). W saves your record as a new file.", "error")
+        else:
+            self.last_error = None
+            if clashes:
+                from exam_tui.tui.screens.amend import ClashList
+
+                self.app.push_screen(ClashList(clashes))
+                self.say(
+                    f"Reloaded; {len(clashes)} of your changes clash and kept the file's value.",
+                    "warning",
+                )
+            else:
+                self.say("Reloaded from the file, and your changes re-applied and saved.")
+        self.refresh_view()
+
+    def action_save_new(self) -> None:
+        s = self.session
+        if not s.dirty:
+            self.say("Everything is saved: nothing to save as a new record.")
+            return
+        path = self._do(s.save_as_new)
+        if isinstance(path, Path):
+            self.say(f"Saved as a new record: {path.name}")
+
     def action_complete(self) -> None:
+        if not self._leave_cell():
+            return
         s = self.session
         titles = {sec.id: sec.title for sec in s.sections}
         already = s.record.status if s.record.status != "draft" else None
 
-        def done(ok: bool | None) -> None:
-            if ok:
+        def done(ok: bool | str | None) -> None:
+            if ok == "next":
+                self.action_next_unanswered()
+            elif ok:
                 self._do(s.complete)
                 if not s.dirty:
-                    self.notify(f"Exam {s.record.status}: {s.path}", timeout=5)
+                    self.say(f"Exam {s.record.status}: {s.path}")
 
         from exam_tui.tui.screens.complete import CompleteDialog, unanswered_text
 
         self.app.push_screen(CompleteDialog(unanswered_text(titles, s.unanswered()), already), done)
 
     def action_summary(self) -> None:
+        if not self._leave_cell():
+            return
         from exam_tui.tui.screens.summary import SummaryScreen
 
         self.app.push_screen(SummaryScreen(self.session))
@@ -236,7 +399,7 @@ class ExamScreen(Screen[None]):
         s = self.session
         if s.prior is None:
             why = "still looking for one" if not s.prior_checked else "nothing to compare with"
-            self.notify(f"No earlier exam of {s.record.patient.id} ({why}).", timeout=4)
+            self.say(f"No earlier exam of {s.record.patient.id} ({why}).")
             return
         from exam_tui.tui.screens.compare import CompareScreen
 
@@ -248,11 +411,13 @@ class ExamScreen(Screen[None]):
         self.app.push_screen(HelpScreen())
 
     def action_quit(self) -> None:
+        if not self._leave_cell():  # a typed number is recorded, not dropped
+            return
         if self.session.dirty:
-            self.notify(
-                "The last change could not be saved (see above). "
-                "Press q again to quit anyway (the change is lost).",
-                severity="error",
+            self.say(
+                "Not saved! R reloads and re-applies your changes · W saves them as a new "
+                "record · q again quits and loses them",
+                "error",
             )
             if self.app.screen is self and getattr(self, "_quit_warned", False):
                 self.app.exit()
