@@ -666,7 +666,7 @@ class ExamSession:
         return Cursor(section, item_id, s)
 
     def _describe(self, item_id: str, field: str, old: Value | None, new: Value | None) -> str:
-        """"SLR left: positive → not answered" (a change of one slot, in words)."""
+        """One change in words: "SLR left: positive → not answered"."""
         item = self.checklist.items.get(item_id)
         label = item.label if item is not None else item_id
         where = "" if field == "value" else f" {field}"

@@ -16,7 +16,7 @@ def local_time(dt: datetime, tz: tzinfo | None = None) -> datetime:
 
 
 def local_time_text(dt: datetime, tz: tzinfo | None = None, *, date: bool = True) -> str:
-    """"2026-03-02 20:30 +11:00": local date and time to the minute, with the offset from UTC,
+    """Local date and time to the minute with the offset from UTC ("2026-03-02 20:30 +11:00"),
     so that a time read in Sydney is never taken for UTC (or the wrong day). ``date=False``
     gives "20:30 +11:00"."""
     local = local_time(dt, tz)

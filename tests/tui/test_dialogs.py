@@ -68,8 +68,12 @@ async def test_new_exam_escape_cancels_and_ctrl_o_asks_for_the_picker() -> None:
 async def test_note_enter_saves_escape_cancels() -> None:
     app = Host(NoteDialog("Slump test", "old"))
     async with app.run_test() as pilot:
-        await pilot.press("backspace", "backspace", "backspace", *"new note", "enter")
+        await pilot.press("backspace", "backspace", "backspace", *"new note", "ctrl+s")
     assert app.results == ["new note"]
+    app = Host(NoteDialog("Slump test", ""))
+    async with app.run_test() as pilot:
+        await pilot.press(*"first line", "enter", *"second line", "ctrl+s")
+    assert app.results == ["first line\nsecond line"]
     app = Host(NoteDialog("Slump test", "old"))
     async with app.run_test() as pilot:
         await pilot.press("x", "escape")
@@ -201,3 +205,49 @@ async def test_new_exam_takes_a_burst_ending_in_enter_whole() -> None:
         await pilot.pause()
         await pilot.pause()
     assert app.results == [NewExam("MRN-555", "Dr A", "left")]
+
+
+def burst_keys(text: str) -> list[tuple[str, str | None]]:
+    """Key events as a terminal sends a fast burst: names and characters."""
+    names = {"\t": ("tab", "\t"), "\r": ("enter", "\r"), " ": ("space", " ")}
+    return [names.get(ch, (ch, ch)) for ch in text]
+
+
+async def test_new_exam_puts_a_fast_burst_with_tabs_into_each_field() -> None:
+    """A scanner (or fast typing) sends MRN-7<Tab>Dr Name<Tab>l<Enter> before the dialog has
+    handled the first key: each part goes to the field it was typed for."""
+    from textual import events
+
+    app = Host(NewExamDialog())
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        for key, ch in burst_keys("MRN-7\tDr Name\tl\r"):
+            app.post_message(events.Key(key, ch))
+        for _ in range(4):
+            await pilot.pause()
+    assert app.results == [NewExam("MRN-7", "Dr Name", "left")]
+
+
+async def test_new_exam_takes_a_paste_with_tabs_into_each_field() -> None:
+    from textual import events
+
+    app = Host(NewExamDialog())
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        app.post_message(events.Paste("MRN-8\tDr Paste\tr\r"))
+        for _ in range(4):
+            await pilot.pause()
+    assert app.results == [NewExam("MRN-8", "Dr Paste", "right")]
+
+
+async def test_new_exam_paste_of_the_id_alone_stays_in_its_field() -> None:
+    from textual import events
+
+    app = Host(NewExamDialog())
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        app.post_message(events.Paste("MRN-9"))
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "patient"
+        await pilot.press("tab", *"Dr Q", "tab", "b", "enter")
+    assert app.results == [NewExam("MRN-9", "Dr Q", "both")]

@@ -138,7 +138,7 @@ async def test_moving_clearing_and_notes(make_app: MakeApp, records_dir: Path) -
         assert s.record.get("slr", "left") == "equivocal"
         await pilot.press("m")
         await pilot.pause()
-        await pilot.press(*"calf pain", "enter")
+        await pilot.press(*"calf pain", "ctrl+s")
         await pilot.pause()
         await pilot.press("left_square_bracket")
         assert s.section.id == "red_flags"

@@ -51,6 +51,8 @@ class JumpDialog(ModalScreen[str | None]):
         options.add_options([Option(text, id=item_id) for item_id, text in found])
         if found:
             options.highlighted = 0
+        else:
+            options.add_option(Option("no shown item matches", disabled=True))
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
@@ -67,11 +69,14 @@ class JumpDialog(ModalScreen[str | None]):
         options = self.query_one(OptionList)
         if options.highlighted is None or not options.option_count:
             return
-        self.dismiss(options.get_option_at_index(options.highlighted).id)
+        option = options.get_option_at_index(options.highlighted)
+        if option.id is not None:
+            self.dismiss(option.id)
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        if event.option.id is not None:
+            self.dismiss(event.option.id)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

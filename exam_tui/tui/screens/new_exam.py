@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
@@ -16,6 +18,25 @@ from exam_tui.tui.widgets import SideSelect
 
 #: Returned (instead of a NewExam) when the user asks for the record picker.
 OPEN_RECORD = "open"
+
+
+class FieldInput(Input):
+    """An Input that hands a paste with tabs or line breaks to its dialog (a plain Input keeps
+    the first line, and tabs in it)."""
+
+    class BurstPasted(Message):
+        """Text with tabs or line breaks was pasted into the field ``field_id``."""
+
+        def __init__(self, field_id: str, text: str) -> None:
+            self.field_id, self.text = field_id, text
+            super().__init__()
+
+    def _on_paste(self, event: events.Paste) -> None:
+        if re.search(r"[\t\r\n]", event.text) and self.id is not None:
+            event.stop()
+            event.prevent_default()
+            # prevent_default: Input's own handler (Textual calls each class's) is skipped.
+            self.post_message(self.BurstPasted(self.id, event.text))
 
 
 @dataclass(frozen=True)
@@ -30,6 +51,12 @@ class NewExamDialog(ModalScreen[NewExam | str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "cancel"),
+        # Priority bindings run when the key arrives, before the keys after it are handed to
+        # the focused field: a burst "MRN-7<Tab>Dr Name<Tab>l<Enter>" (a scanner, fast
+        # typing) puts each part into the field it was typed for. Without this, every key
+        # of the burst was queued to the patient field before its Tab moved the focus.
+        Binding("tab", "focus_field(1)", "next field", show=False, priority=True),
+        Binding("shift+tab", "focus_field(-1)", "previous field", show=False, priority=True),
         # Not a priority binding: in an Input, enter arrives as Input.Submitted *after* the
         # characters typed before it, so a burst (a barcode scanner sending "MRN123\r") is
         # confirmed with the whole id, not before the field has received it.
@@ -53,7 +80,7 @@ class NewExamDialog(ModalScreen[NewExam | str | None]):
         with Vertical(id="dialog"):
             yield Static("New exam", classes="title")
             yield Label("Patient id (e.g. MRN)")
-            yield Input(
+            yield FieldInput(
                 self._patient,
                 placeholder="patient identifier",
                 id="patient",
@@ -61,7 +88,7 @@ class NewExamDialog(ModalScreen[NewExam | str | None]):
                 compact=True,
             )
             yield Label("Examiner (your name)")
-            yield Input(
+            yield FieldInput(
                 self._examiner, placeholder="your name", id="examiner", max_length=200, compact=True
             )
             yield Label("Affected side  (← → or l r b)")
@@ -88,7 +115,43 @@ class NewExamDialog(ModalScreen[NewExam | str | None]):
             return "side", "Choose the affected side: l left, r right, b both."
         return None
 
+    FIELDS = ("patient", "examiner", "side")
+
+    def action_focus_field(self, delta: int) -> None:
+        focused = self.focused.id if self.focused is not None else None
+        n = self.FIELDS.index(focused) if focused in self.FIELDS else -delta
+        # Screen.set_focus at once: Widget.focus() waits its turn in the app's queue, behind
+        # the rest of the burst.
+        self.set_focus(self.query_one(f"#{self.FIELDS[(n + delta) % len(self.FIELDS)]}"))
+
+    @on(FieldInput.BurstPasted)
+    def _burst_pasted(self, event: FieldInput.BurstPasted) -> None:
+        """A paste with tabs or line breaks: each part into the next field, from the one it
+        was pasted into; a final line break confirms, as it would when typed."""
+        parts = re.split(r"\t|\r\n|\r|\n", event.text)
+        n = self.FIELDS.index(event.field_id)
+        for part in parts[: len(self.FIELDS) - n]:
+            field = self.FIELDS[n]
+            if field == "side":
+                side = {"l": "left", "r": "right", "b": "both"}.get(part.strip()[:1].lower())
+                if side is not None:
+                    self.query_one(SideSelect).value = side
+            else:
+                self.query_one(f"#{field}", Input).insert_text_at_cursor(part)
+            n += 1
+        self.query_one(f"#{self.FIELDS[min(n, len(self.FIELDS)) - 1]}").focus()
+        if re.search(r"[\r\n]\s*$", event.text):
+            self.action_confirm()
+
     def action_confirm(self) -> None:
+        """Confirm once every field has handled the keys typed before the enter: in a burst
+        they may still wait in a field's queue (each widget handles its keys in turn), so the
+        check runs after each field's queue, in field order."""
+        patient = self.query_one("#patient", Input)
+        examiner = self.query_one("#examiner", Input)
+        patient.call_later(examiner.call_later, self._confirm_now)
+
+    def _confirm_now(self) -> None:
         missing = self._missing()
         if missing is not None:
             widget_id, message = missing

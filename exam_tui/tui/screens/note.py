@@ -1,21 +1,28 @@
-"""The note editor: one line of free text on an item. Enter saves, escape cancels."""
+"""The note editor: free text on an item, several lines kept whole. ctrl+s saves, escape
+cancels."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Static, TextArea
 
 
 class NoteDialog(ModalScreen[str | None]):
-    """Dismisses with the new note text ("" removes the note), or None when cancelled."""
+    """Dismisses with the new note text ("" removes the note), or None when cancelled.
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel")]
+    A multi-line editor: a one-line Input kept only the first line of a pasted paragraph,
+    silently. Enter starts a new line; ctrl+s (or ctrl+enter where the terminal tells it
+    apart) saves."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "cancel", priority=True),
+        Binding("ctrl+s,ctrl+enter", "save", "save", priority=True),
+    ]
 
     def __init__(self, item_label: str, note: str = "") -> None:
         super().__init__()
@@ -24,12 +31,19 @@ class NoteDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(f"Note on {self.item_label}", classes="title")
-            yield Input(self.note, placeholder="free text", id="note", compact=True)
-            yield Static("enter save (empty removes the note) · esc cancel", classes="hint")
+            yield TextArea(self.note, id="note", soft_wrap=True, show_line_numbers=False)
+            yield Static(
+                "ctrl+s save (empty removes the note) · enter new line · esc cancel",
+                classes="hint",
+            )
 
-    @on(Input.Submitted)
-    def _save(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one(TextArea).text)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

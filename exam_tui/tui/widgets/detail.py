@@ -59,6 +59,11 @@ class ItemDetail(TextPanel):
         t.append(rules.format_value(item, value) if value is not None else "not answered")
         if value is not None:
             t.append("  (x clears)", style="dim")
+        note = session.note()
+        if note:
+            # Right under the value, in full: at 80×24 a note at the end was cut off.
+            t.append("\nNote: ", style="dim")
+            t.append(note, style="italic")
         if session.prior is not None:
             # The previous exam's value, never pre-filled: the clinician examines afresh.
             old = session.prior_value(item.id, side)
@@ -83,8 +88,4 @@ class ItemDetail(TextPanel):
         for ev in item.evidence:
             t.append("\nEvidence: ", style="dim")
             t.append(evidence_line(ev))
-        note = session.note()
-        if note:
-            t.append("\nNote: ", style="dim")
-            t.append(note, style="italic")
         self.set_text(t)
