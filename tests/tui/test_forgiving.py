@@ -95,7 +95,7 @@ async def test_a_pasted_multi_line_note_is_kept_whole_and_shown(
         await pilot.press("ctrl+s")
         await pilot.pause()
         shown = screen.query_one(ItemDetail).text.plain
-        assert "reproduces calf pain\nworse with neck flexion" in shown
+        assert "Note: reproduces calf pain\n      worse with neck flexion" in shown
     r = load_record(only_record(records_dir)).record
     assert r.note("slr") == "reproduces calf pain\nworse with neck flexion"
 

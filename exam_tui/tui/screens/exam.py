@@ -35,7 +35,9 @@ class ExamScreen(Screen[None]):
 
     BINDINGS = exam_bindings()
     # Textual types these as ClassVar[...] | None on Screen, so no ClassVar annotation here.
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012
+    # Below 70 columns the sidebar collapses (the section list goes, the flags go above the
+    # table): at 60 columns the right-leg column was off-screen.
+    HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (70, "-narrow"), (110, "-wide")]  # noqa: RUF012
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]  # noqa: RUF012
 
     def __init__(self, session: ExamSession) -> None:
@@ -174,7 +176,11 @@ class ExamScreen(Screen[None]):
         self.query_one(SectionList).show(s)
         self.query_one(ItemTable).show(s)
         self.query_one(ItemDetail).show(s)  # a new text is shown from its top
-        self.query_one(FlagsPanel).show(s.evaluation, reasons=self.has_class("-tall"))
+        self.query_one(FlagsPanel).show(
+            s.evaluation,
+            reasons=self.has_class("-tall"),
+            advice=self.has_class("-tall") and self.has_class("-wide"),
+        )
         flags = s.evaluation.flags
         box = self.query_one(FlagsPanel)
         title = f"Flags ({len(flags)})" if flags else "Flags"

@@ -27,6 +27,11 @@ def evidence_line(ev: Evidence) -> str:
     return f"{', '.join(parts)} [{ev.source}]"
 
 
+def side_noun(checklist: object) -> str:
+    """What a side is called in this checklist ("leg", "arm"); "leg" until checklists say."""
+    return str(getattr(getattr(checklist, "texts", None), "side_noun", "leg"))
+
+
 def keys_line(item: Item) -> str:
     if item.kind == "number":
         rng = f"{item.min:g}–{item.max:g}" if item.min is not None and item.max is not None else ""
@@ -51,7 +56,8 @@ class ItemDetail(TextPanel):
         t.append(item.label, style="bold")
         if side:
             affected = session.record.exam.affected_side in (side, "both")
-            t.append(f" — {side} leg{' (affected)' if affected else ''}", style="bold")
+            noun = side_noun(session.checklist)
+            t.append(f" — {side} {noun}{' (affected)' if affected else ''}", style="bold")
         if item.root:
             t.append(f"  root {item.root}", style="italic")
         value = session.value
@@ -63,7 +69,7 @@ class ItemDetail(TextPanel):
         if note:
             # Right under the value, in full: at 80×24 a note at the end was cut off.
             t.append("\nNote: ", style="dim")
-            t.append(note, style="italic")
+            t.append(note.replace("\n", "\n      "), style="italic")  # each line under "Note:"
         if session.prior is not None:
             # The previous exam's value, never pre-filled: the clinician examines afresh.
             old = session.prior_value(item.id, side)

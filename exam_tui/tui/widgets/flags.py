@@ -35,8 +35,9 @@ class FlagsPanel(TextPanel):
         "flags--warning",
     }
 
-    def show(self, ev: Evaluation, *, reasons: bool = False) -> None:
-        """Draw the evaluation; with ``reasons`` (room permitting) the findings behind each flag."""
+    def show(self, ev: Evaluation, *, reasons: bool = False, advice: bool = False) -> None:
+        """Draw the evaluation; with ``reasons`` (room permitting) the findings behind each flag,
+        with ``advice`` (a large screen) each flag's advice too."""
         text = Text()
         for flag in ev.flags:
             style = self.get_component_rich_style(f"flags--{flag.urgency}", partial=True)
@@ -46,6 +47,8 @@ class FlagsPanel(TextPanel):
             text.append(f" {flag.title}")
             if flag.actions:
                 text.append(f"\n  {' + '.join(flag.actions)}", style="dim")
+            if advice and flag.advice:
+                text.append(f"\n  {flag.advice}")
             if reasons:
                 for reason in flag.reasons:
                     text.append(f"\n  · {reason}", style="italic")

@@ -68,6 +68,19 @@ def marked(text: str, mark: str, width: int) -> str:
     return text[: width - 1] + mark
 
 
+#: Marks after an item's label; the label is shortened, never the mark.
+NOTE_MARK = " ✎"
+
+
+def shared_prefix(labels: list[str]) -> str:
+    """A "Word: " prefix that every label of a section shares ("Sensation: "), else "": the
+    table shows the rest (the item panel has the full label)."""
+    if len(labels) < 2 or ": " not in labels[0]:
+        return ""
+    prefix = labels[0].split(": ", 1)[0] + ": "
+    return prefix if all(label.startswith(prefix) for label in labels) else ""
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of the table: its key (for ``get_cell``), header label and content width."""
@@ -117,6 +130,8 @@ class ItemTable(ScrollView):
         self._was_columns = False
         #: Width of the current-value cells (a change mark needs one more cell).
         self._value_width = VALUE_WIDTH
+        #: The label prefix every item of the section shares, left out of the table.
+        self._prefix = ""
         #: The columns, in order, by key.
         self.columns: dict[str, Column] = {}
         self._row_keys: list[str] = []
@@ -145,6 +160,7 @@ class ItemTable(ScrollView):
         prior = session.prior is not None
         shape = (section.id, bilateral, tuple(i.id for i in items), room, prior)
         if shape != self._shape:
+            self._prefix = shared_prefix([i.label for i in section.items])
             self._set_columns(session, bilateral, affected, room, prior)
             self._row_keys = [i.id for i in items]
             self._row_index = {key: n for n, key in enumerate(self._row_keys)}
@@ -233,6 +249,12 @@ class ItemTable(ScrollView):
             zip(self.columns.values(), self._cells_by_row[row], strict=True)
         ):
             content = cell.copy()
+            if n == 0 and content.plain.endswith(NOTE_MARK) and content.cell_len > col.width:
+                # Shorten the label, keep the note mark: at 80×24 it was cut off.
+                mark = content[len(content.plain) - len(NOTE_MARK) :]
+                content = content[: len(content.plain) - len(NOTE_MARK)]
+                content.truncate(max(1, col.width - mark.cell_len), overflow="ellipsis")
+                content.append_text(mark)
             content.truncate(col.width, overflow="ellipsis" if n == 0 else "crop", pad=True)
             padded = Text(" ") + content + Text(" ")
             if row == cursor_row and n == cursor_column:
@@ -294,9 +316,10 @@ class ItemTable(ScrollView):
 
     def _cells(self, session: ExamSession, item: Item, bilateral: bool) -> list[Text]:
         here = item.id == session.cursor.item
-        label = Text(("▶ " if here else "  ") + item.label, no_wrap=True, overflow="ellipsis")
+        short = item.label.removeprefix(self._prefix) or item.label
+        label = Text(("▶ " if here else "  ") + short, no_wrap=True, overflow="ellipsis")
         if session.note(item.id):
-            label.append(" ✎", style="italic")
+            label.append(NOTE_MARK, style="italic")
         if here:
             label.stylize("bold")
         sides: list[Side | None] = ["left", "right"] if item.bilateral else [None]

@@ -11,10 +11,32 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.console import Console
 from rich.text import Text
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+#: Continuation lines of a wrapped line are indented this much more than its first line.
+HANGING_INDENT = 2
+
+
+def hanging_wrap(text: Text, console: Console, width: int) -> list[Text]:
+    """``text`` wrapped to ``width``, each line's continuation lines indented under it (a
+    flag's action stays under the flag, a note's second line under "Note:"), so that no
+    value reads as if it had lost its label."""
+    out: list[Text] = []
+    for line in text.split("\n", allow_blank=True):
+        indent = len(line.plain) - len(line.plain.lstrip(" ")) + HANGING_INDENT
+        if line.cell_len <= width or width <= indent + 10:
+            out.extend(line.wrap(console, width))
+            continue
+        first = line.wrap(console, width)[0]
+        out.append(first)
+        rest = line[len(first.plain) :]
+        rest = rest[len(rest.plain) - len(rest.plain.lstrip(" ")) :]
+        out.extend(Text(" " * indent) + cont for cont in rest.wrap(console, width - indent))
+    return out
 
 
 class TextPanel(ScrollView):
@@ -60,11 +82,11 @@ class TextPanel(ScrollView):
         if width <= 0 or self._wrapped_for == (width, height):
             return
         console = self.app.console
-        lines = self._text.wrap(console, width)
+        lines = hanging_wrap(self._text, console, width)
         if len(lines) > height and width > self.styles.scrollbar_size_vertical:
             # The scrollbar will take its columns: wrap to what is left.
             width -= self.styles.scrollbar_size_vertical
-            lines = self._text.wrap(console, width)
+            lines = hanging_wrap(self._text, console, width)
         base = self.rich_style
         self._lines = [
             Strip(list(line.render(console)), line.cell_len).apply_style(base) for line in lines
