@@ -305,10 +305,12 @@ class ExamSession:
 
     @property
     def prior_date(self) -> str | None:
-        """The date of the previous exam (ISO), or None without one."""
+        """The local date of the previous exam (ISO), or None without one."""
         if self.prior is None:
             return None
-        return self.prior.record.exam.started_at.date().isoformat()
+        from exam_tui.timefmt import local_date_text
+
+        return local_date_text(self.prior.record.exam.started_at)
 
     def prior_value(self, item_id: str, side: Side | None = None) -> Value | None:
         """What the previous exam recorded for this item and side (None: nothing, or no prior)."""

@@ -682,9 +682,11 @@ class Draft:
         s = self.summary
         when = "at an unknown time"
         if s.started_at is not None:
-            started = s.started_at.astimezone(now.tzinfo) if s.started_at.tzinfo else s.started_at
-            fmt = "%H:%M" if started.date() == now.date() else "%Y-%m-%d %H:%M"
-            when = started.strftime(fmt)
+            from exam_tui.timefmt import local_time, local_time_text
+
+            started = local_time(s.started_at, now.tzinfo)
+            # With the UTC offset: a time read as local must not be UTC in disguise.
+            when = local_time_text(started, now.tzinfo, date=started.date() != now.date())
         if self.error:
             return f"{s.patient_id}, started {when}: cannot be resumed ({self.error})"
         progress = f"{self.answered} of {self.applicable} answered"

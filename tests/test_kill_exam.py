@@ -374,11 +374,19 @@ def test_find_drafts_lists_unfinished_exams_newest_first_with_their_progress(
     total = progress(checklist, load_record(new).record)[1]
     assert (drafts[0].answered, drafts[0].applicable, drafts[0].error) == (12, total, None)
     now = t0 + timedelta(minutes=20)
-    assert drafts[0].describe(now) == f"Resume MRN-0042, started 09:30, 12 of {total} answered?"
+    assert drafts[0].describe(now) == (
+        f"Resume MRN-0042, started 09:30 +00:00, 12 of {total} answered?"
+    )
     # another day: with the date; another time zone: in that zone
-    assert drafts[1].describe(now).startswith("Resume MRN-0007, started 2026-03-01 09:30, 3 of ")
+    assert (
+        drafts[1]
+        .describe(now)
+        .startswith("Resume MRN-0007, started 2026-03-01 09:30 +00:00, 3 of ")
+    )
     cet = timezone(timedelta(hours=1))
-    assert drafts[0].describe(now.astimezone(cet)).startswith("Resume MRN-0042, started 10:30,")
+    assert (
+        drafts[0].describe(now.astimezone(cet)).startswith("Resume MRN-0042, started 10:30 +01:00,")
+    )
     assert [d.path for d in find_drafts(tmp_path, checklist, limit=1)] == [new]
 
 

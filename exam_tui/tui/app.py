@@ -109,7 +109,10 @@ class ExamApp(App[int]):
                 self.action_new_exam()
             # escape: the start screen, with its keys for a new exam or another record
 
-        self.push_screen(ResumeDialog(draft.describe(now=self.clock()), others), chosen)
+        # In local time (the clock gives UTC): the clinician reads it.
+        self.push_screen(
+            ResumeDialog(draft.describe(now=self.clock().astimezone()), others), chosen
+        )
 
     def _resume_draft(self, summaries: list[storage.RecordSummary]) -> None:
         # The picker gets this listing: reading the folder a second time doubled the wait.

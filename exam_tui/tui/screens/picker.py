@@ -26,6 +26,7 @@ from exam_tui import rules, storage
 from exam_tui.checklist import Checklist
 from exam_tui.errors import ExamTuiError
 from exam_tui.storage import RecordSummary
+from exam_tui.timefmt import local_time_text
 from exam_tui.tui.widgets.flags import URGENCY_LABELS
 
 #: Rows put in the table at once; more matches are announced, and narrowed by typing. Each
@@ -38,7 +39,9 @@ NOT_COUNTED = "…"
 
 
 def _started(s: RecordSummary) -> str:
-    return s.started_at.strftime("%Y-%m-%d %H:%M") if s.started_at else "?"
+    """Local time with its UTC offset (records keep UTC): in Sydney a UTC date is the wrong
+    day for a morning exam."""
+    return local_time_text(s.started_at) if s.started_at else "?"
 
 
 def _haystack(s: RecordSummary) -> str:
@@ -109,7 +112,7 @@ class RecordPicker(ModalScreen[Path | None]):
         table = self.query_one("#records", DataTable)
         table.can_focus = False
         table.add_column("Patient", key="patient")
-        table.add_column("Started (UTC)", key="started")
+        table.add_column("Started", key="started")
         table.add_column("Status", key="status")
         table.add_column("Flags", key="flags")
         table.add_column("Examiner", key="examiner")
