@@ -65,6 +65,12 @@ def _parser() -> argparse.ArgumentParser:
         "--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout"
     )
     summ.add_argument("--prior", type=Path, metavar="OLD", help="compare with this earlier record")
+    summ.add_argument(
+        "--brief",
+        action="store_true",
+        help="at most 20 lines for an EHR notes field: flags, positive findings, red-flag "
+        "screen, not tested, safety net",
+    )
 
     fl = sub.add_parser("flags", help="print imaging/referral flags for a record")
     fl.add_argument("file", type=Path)
@@ -157,9 +163,14 @@ def cmd_summary(args: argparse.Namespace) -> int:
         result = compare.compare_loaded(prior_loaded, loaded)  # refuses another patient
         prior, changes = prior_loaded.record, compare.change_lines(result)
     ev = rules.evaluate(loaded.checklist, loaded.record, prior=prior)
-    text = summary.render_summary(
-        loaded.checklist, loaded.record, ev, width=args.width, prior=prior, changes=changes
-    )
+    if args.brief:
+        from exam_tui import brief
+
+        text = brief.render_brief(loaded.checklist, loaded.record, ev, width=args.width)
+    else:
+        text = summary.render_summary(
+            loaded.checklist, loaded.record, ev, width=args.width, prior=prior, changes=changes
+        )
     if args.output:
         out = Path(args.output)
         if out.resolve() == Path(args.file).resolve():

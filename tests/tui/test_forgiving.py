@@ -169,3 +169,22 @@ async def test_g_goes_to_the_next_unanswered_and_slash_jumps_by_label(
         r.get("slump", "right") == "positive"
         and r.get("femoral_nerve_stretch", "left") == "negative"
     )
+
+
+async def test_summary_screen_toggles_the_brief_and_writes_it(
+    make_app: MakeApp, saved_record: Path
+) -> None:
+    from exam_tui.tui.screens.summary import SummaryScreen
+
+    app = make_app(mode="open", record_path=saved_record)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("s", "b")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SummaryScreen) and screen.brief
+        assert len(screen.text.splitlines()) <= 20 and "Safety net" in screen.text
+        await pilot.press("w")
+        await pilot.pause()
+    written = saved_record.with_name(saved_record.stem + "-brief.txt")
+    assert written.read_text("utf-8") == screen.text

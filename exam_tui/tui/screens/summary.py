@@ -36,10 +36,18 @@ def summary_text(session: ExamSession, width: int) -> str:
     )
 
 
+def brief_text(session: ExamSession, width: int) -> str:
+    """The brief summary (at most 20 lines) for an EHR notes field."""
+    from exam_tui import brief
+
+    return brief.render_brief(session.checklist, session.record, session.evaluation, width=width)
+
+
 class SummaryScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "copy", "copy to clipboard"),
         Binding("w", "write", "write .txt"),
+        Binding("b", "toggle_brief", "brief/full"),
         Binding("escape,s,q", "close", "back"),
     ]
 
@@ -47,6 +55,8 @@ class SummaryScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.text = ""
+        #: Showing (and copying, writing) the brief summary rather than the full one.
+        self.brief = False
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="summary-scroll"):
@@ -54,17 +64,30 @@ class SummaryScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        width = max(40, min(100, self.app.size.width - 4))
-        self.text = summary_text(self.session, width)
-        self.query_one("#summary", Static).update(self.text)
+        self._show()
         self.query_one("#summary-scroll").focus()
+
+    def _show(self) -> None:
+        if self.brief:
+            self.text = brief_text(self.session, 80)  # the EHR field's width, not the screen's
+        else:
+            self.text = summary_text(self.session, max(40, min(100, self.app.size.width - 4)))
+        self.query_one("#summary", Static).update(self.text)
+
+    def action_toggle_brief(self) -> None:
+        self.brief = not self.brief
+        self._show()
+        self.notify("Brief summary (at most 20 lines)" if self.brief else "Full summary")
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.text)
         self.notify("Summary copied to the clipboard (if your terminal allows it: OSC 52).")
 
     def txt_path(self) -> Path | None:
-        return self.session.path.with_suffix(".txt") if self.session.path else None
+        if self.session.path is None:
+            return None
+        path = self.session.path
+        return path.with_name(path.stem + "-brief.txt") if self.brief else path.with_suffix(".txt")
 
     def action_write(self) -> None:
         path = self.txt_path()

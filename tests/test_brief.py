@@ -1,0 +1,103 @@
+"""The brief summary for an EHR notes field: at most 20 lines of at most 80 columns."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from exam_tui import rules
+from exam_tui.brief import MAX_LINES, render_brief
+from exam_tui.checklist import Checklist
+from exam_tui.session import ExamSession
+
+
+def clock() -> datetime:
+    return datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+def l5_with_red_flag(checklist: Checklist, folder: Path) -> ExamSession:
+    s = ExamSession.start(
+        checklist, folder, patient="MRN-0042", examiner="A. Clinician", side="left", clock=clock
+    )
+    s.goto("saddle_anaesthesia")
+    s.answer("y")
+    s.goto("slr", "left")
+    for key in ("p", "n"):
+        s.answer(key)
+    s.goto("reflex_achilles", "left")
+    s.answer("1")
+    s.goto("strength_great_toe_extension", "left")
+    s.answer("3")
+    return s
+
+
+def brief(s: ExamSession, width: int = 80) -> str:
+    return render_brief(s.checklist, s.record, s.evaluation, width=width)
+
+
+def check_shape(text: str, width: int = 80) -> list[str]:
+    lines = text.splitlines()
+    assert 0 < len(lines) <= MAX_LINES, text
+    assert all(len(line) <= width for line in lines), text
+    return lines
+
+
+def test_flags_findings_red_flags_not_tested_and_safety_net(
+    checklist: Checklist, tmp_path: Path
+) -> None:
+    s = l5_with_red_flag(checklist, tmp_path)
+    text = brief(s)
+    check_shape(text)
+    flags = s.evaluation.flags
+    assert flags and all(f.title in text for f in flags)
+    assert "!! EMERGENCY" in text
+    flat = " ".join(text.split())
+    assert "Straight leg raise (SLR) L positive, R negative" in flat
+    assert "Achilles reflex L reflex 1 (reduced)" in flat
+    assert "Red flags: POSITIVE: Saddle anaesthesia; NOT ASKED (14)" in flat
+    assert "Not tested (values): History" in text
+    assert rules.SAFETY_NET_TEXT.split()[0] in text
+    assert " ".join(text.split()).endswith(" ".join(rules.SAFETY_NET_TEXT.split()))
+
+
+def test_a_normal_exam_says_so(checklist: Checklist, tmp_path: Path) -> None:
+    s = ExamSession.start(checklist, tmp_path, patient="P", examiner="E", side="right", clock=clock)
+    while s.fill_normal_section():
+        pass
+    text = brief(s)
+    check_shape(text)
+    assert rules.NO_FLAGS_TEXT in " ".join(text.split())
+    assert "Red flags: screened, all negative" in text
+
+
+def test_many_findings_are_cut_to_20_lines_and_say_how_many_more(
+    checklist: Checklist, tmp_path: Path
+) -> None:
+    s = l5_with_red_flag(checklist, tmp_path)
+    for item in checklist.items.values():
+        if item.kind == "sign" and item.bilateral:
+            for side in ("left", "right"):
+                if s.is_shown(item, side):
+                    s.set_value("positive", item.id, side)
+    text = brief(s)
+    check_shape(text)
+    assert "more in the full summary" in text
+
+
+@pytest.mark.parametrize("width", [60, 80])
+def test_cli_summary_brief(
+    run_cli: Callable[..., subprocess.CompletedProcess[str]],
+    checklist: Checklist,
+    tmp_path: Path,
+    width: int,
+) -> None:
+    s = l5_with_red_flag(checklist, tmp_path)
+    assert s.path is not None
+    result = run_cli("summary", "--brief", "--width", str(width), s.path)
+    assert result.returncode == 0, result.stderr
+    lines = check_shape(result.stdout, width)
+    assert lines[0].startswith("MRN-0042 · 2026-03-02")
