@@ -22,6 +22,8 @@ CORE_MODULES = [
     "summary",
     "storage",
     "compare",
+    "timefmt",
+    "brief",
     "cli",
 ]
 
@@ -61,6 +63,7 @@ def test_non_ui_commands_do_not_import_textual(saved_record: Path) -> None:
         ["flags", str(saved_record)],
         ["flags", "--json", str(saved_record)],
         ["summary", str(saved_record)],
+        ["summary", "--brief", str(saved_record)],
         ["summary", "--prior", str(saved_record), str(later)],
         ["compare", str(saved_record), str(later)],
     ]

@@ -144,7 +144,11 @@ ANSWER_HELP: tuple[tuple[str, str], ...] = (
     ("reflex", "0–4 (0 absent, 1 reduced, 2 normal, 3 brisk, 4 clonus)"),
     ("mrc", "0–5 (MRC grade; 5 normal)"),
     ("choice", "1–9, in the order shown"),
-    ("number", "type the digits (and .), then enter; backspace corrects"),
+    (
+        "number",
+        "type the digits (and .), then enter or move on (both record it); backspace corrects, "
+        "x discards",
+    ),
 )
 
 #: Every key that can answer some item (one binding each; the session decides what it means).

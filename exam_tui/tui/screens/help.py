@@ -29,6 +29,16 @@ def help_table() -> Table:
         table.add_row(kind.replace("_", "/"), keys)
     table.add_row("", "")
     table.add_row(
+        "Amending",
+        "a completed record asks once, at the first change, who is amending and why; every "
+        "change (an undo too) is logged: A shows the log",
+    )
+    table.add_row(
+        "Not saved?",
+        "the file changed in another window or was deleted: R reloads it and re-applies your "
+        "changes, W saves them as a new record",
+    )
+    table.add_row(
         "Follow-up",
         "beside a value, since the previous exam: ▼ worse  ▲ better  + new finding  "
         "− no longer present  ≠ changed (the item panel says it in words)",
