@@ -1,4 +1,4 @@
-"""Pictures of the main screens at 80×24 and 120×40 (pytest-textual-snapshot).
+"""Pictures of the main screens at 60×20, 80×24 and 120×40 (pytest-textual-snapshot).
 
 The clock is frozen and the records folder is a relative path inside tmp_path, so every
 picture is the same on every run. Update with ``pytest tests/tui --snapshot-update`` after a
@@ -7,7 +7,8 @@ deliberate change, and look at the new pictures before committing them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,15 +25,24 @@ def frozen_clock() -> datetime:
     return datetime(2026, 3, 2, 9, 30, tzinfo=UTC)  # the same instant as conftest's make_app
 
 
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+SIZES = [
+    pytest.param((60, 20), id="60x20"),
+    pytest.param((80, 24), id="80x24"),
+    pytest.param((120, 40), id="120x40"),
+]
 RECORDS = Path("records")
 
 
 @pytest.fixture
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Work in tmp_path so the records folder shows as the same relative path in pictures."""
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Work in tmp_path so the records folder shows as the same relative path in pictures;
+    local times (shown with their offset) in UTC, so pictures are the same in every zone."""
     monkeypatch.chdir(tmp_path)
-    return tmp_path
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield tmp_path
+    monkeypatch.undo()
+    time.tzset()
 
 
 def flagged_record(checklist: Checklist) -> Path:
@@ -103,7 +113,10 @@ def test_exam_screen_with_flags(
     left SLR angle 35, the right angle shown as "—" because right SLR is negative); the item
     panel for SLR left with keys, how, positive if and evidence with sources; the flags panel
     led by "!! EMERGENCY" cauda equina then "! URGENT" avulsion, in words and symbols, and
-    at 120×40 the findings behind each flag; the pattern line (radicular)."""
+    at 120×40 the findings behind each flag and each flag's advice (continuation lines
+    indented under their first line); the pattern line (radicular); the message line saying
+    "Now in Nerve tension". At 60×20 the section list is gone, the flags are above the table
+    and both the L* and R columns are on screen; the note mark ✎ is never cut off."""
     path = flagged_record(checklist)
     app = make_app(records_dir=RECORDS, mode="open", record_path=path)
     assert snap_compare(
@@ -120,8 +133,8 @@ def test_record_picker(
     size: tuple[int, int],
 ) -> None:
     """The record picker opened with `o` from the start screen: four records newest first
-    (patient, start time in UTC, status, flag count with the top urgency symbol, examiner),
-    the filter box empty, "4 of 4 records", and the keys hint."""
+    (patient, start time in local time with its offset (+00:00 here), status, flag count with
+    the top urgency symbol, examiner), the filter box empty, "4 of 4 records", and the keys hint."""
     flagged_record(checklist)
     for n, (patient, status) in enumerate(
         [("MRN-0001", "completed"), ("MRN-0002", "draft"), ("MRN-0003", "amended")]
