@@ -188,3 +188,19 @@ async def test_summary_screen_toggles_the_brief_and_writes_it(
         await pilot.pause()
     written = saved_record.with_name(saved_record.stem + "-brief.txt")
     assert written.read_text("utf-8") == screen.text
+
+
+async def test_g_in_the_completion_dialog_goes_to_the_first_unanswered(
+    make_app: MakeApp, records_dir: Path
+) -> None:
+    app = make_app(**NEW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = exam_screen(app)
+        await pilot.press("2", "1", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("g")
+        await pilot.pause()
+        assert app.screen is screen and screen.session.item.id == "felt_pop"
+    r = load_record(only_record(records_dir)).record
+    assert r.status == "draft"

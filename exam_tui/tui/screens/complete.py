@@ -38,12 +38,12 @@ def unanswered_text(
 
 class CompleteDialog(ModalScreen[bool | str]):
     """Dismisses with True (mark completed), False (go back to the exam) or "next" (go to the
-    next unanswered item)."""
+    first unanswered item)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "back to the exam"),
         Binding("enter", "confirm", "mark completed"),
-        Binding("g", "next_unanswered", "next unanswered"),
+        Binding("g", "next_unanswered", "first unanswered"),
     ]
 
     def __init__(self, unanswered: Text, already: str | None = None) -> None:
@@ -62,7 +62,7 @@ class CompleteDialog(ModalScreen[bool | str]):
             with VerticalScroll(id="missing"):
                 yield Static(self.unanswered)
             yield Static(
-                "enter complete · g go to the next unanswered · esc back to the exam",
+                "enter complete · g go to the first unanswered · esc back to the exam",
                 classes="hint",
             )
 

@@ -145,7 +145,10 @@ class ExamScreen(Screen[None]):
         bar = Text(no_wrap=True, overflow="ellipsis")
         bar.append(f" {s.record.patient.id}", style="bold")
         affected = SIDE_MARK[s.record.exam.affected_side]
-        bar.append(f" · {s.record.exam.examiner or '?'} · affected {affected} · ")
+        bar.append(f" · {s.record.exam.examiner or '?'}")
+        if self._amender_known and s.record.status != "draft" and s.user != s.record.exam.examiner:
+            bar.append(f" (amending: {s.user})")
+        bar.append(f" · affected {affected} · ")
         status = s.record.status
         bar.append(
             status.upper() if status != "draft" else "draft",
@@ -383,8 +386,8 @@ class ExamScreen(Screen[None]):
         already = s.record.status if s.record.status != "draft" else None
 
         def done(ok: bool | str | None) -> None:
-            if ok == "next":
-                self.action_next_unanswered()
+            if ok == "next":  # the first one of the exam: the list named them in that order
+                self._do(s.goto_first_unanswered)
             elif ok:
                 self._do(s.complete)
                 if not s.dirty:
