@@ -6,6 +6,7 @@ import io
 import os
 import stat
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from textual.widgets import Input, Static
@@ -14,6 +15,7 @@ from exam_tui import rules
 from exam_tui.checklist import Checklist
 from exam_tui.record import progress
 from exam_tui.storage import load_record
+from exam_tui.timefmt import local_time_text
 from exam_tui.tui.app import ExamApp
 from exam_tui.tui.screens.exam import ExamScreen
 from exam_tui.tui.screens.help import HelpScreen
@@ -331,8 +333,10 @@ async def test_start_with_a_draft_offers_to_resume_it(
         # with its date) and how far it got.
         answered, applicable = progress(checklist, load_record(saved_record).record)
         assert 0 < answered < applicable
+        # In local time with its UTC offset (the record keeps UTC).
+        started = local_time_text(datetime(2026, 11, 28, 9, 30, tzinfo=UTC))
         assert question == (
-            f"Resume MRN-0042, started 2026-11-28 09:30, {answered} of {applicable} answered?"
+            f"Resume MRN-0042, started {started}, {answered} of {applicable} answered?"
         )
         await pilot.press("enter")
         await pilot.pause()

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -236,10 +237,15 @@ async def test_wide_screens_give_previous_values_their_own_columns(
 
 
 @pytest.fixture
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Work in tmp_path so the records folder is the same relative path on every run."""
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Work in tmp_path so the records folder is the same relative path on every run; dates
+    (shown in local time) in UTC, so the picture is the same in every zone."""
     monkeypatch.chdir(tmp_path)
-    return tmp_path
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield tmp_path
+    monkeypatch.undo()
+    time.tzset()
 
 
 def test_snapshot_follow_up_exam_screen(
