@@ -778,5 +778,10 @@ class ExamSession:
     def save_as_new(self) -> Path:
         """Save this window's record, as it is here, as a new file beside the old one (after a
         conflict, or when the file was deleted). Raises RecordError."""
+        old = self.path, self.fingerprint
         self.path, self.fingerprint = None, None
-        return self.save()
+        try:
+            return self.save()
+        except RecordError:
+            self.path, self.fingerprint = old  # still the file it was: R can try again
+            raise

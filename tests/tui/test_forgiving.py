@@ -204,3 +204,24 @@ async def test_g_in_the_completion_dialog_goes_to_the_first_unanswered(
         assert app.screen is screen and screen.session.item.id == "felt_pop"
     r = load_record(only_record(records_dir)).record
     assert r.status == "draft"
+
+
+async def test_quitting_after_a_conflict_keeps_this_windows_record(
+    make_app: MakeApp, saved_record: Path
+) -> None:
+    app = make_app(mode="open", record_path=saved_record)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = exam_screen(app)
+        other = ExamSession.open(saved_record)
+        other.set_value("positive", "crossed_slr", "left")
+        screen.session.goto("slump", "left")
+        await pilot.press("p", "q")
+        await pilot.pause()
+        assert app.is_running and "q again" in screen.message
+        await pilot.press("q")
+        await pilot.pause()
+    kept = [p for p in saved_record.parent.glob("*.toml") if p != saved_record]
+    assert len(kept) == 1
+    assert load_record(kept[0]).record.get("slump", "left") == "positive"
+    assert load_record(saved_record).record.get("crossed_slr", "left") == "positive"

@@ -422,14 +422,23 @@ class ExamScreen(Screen[None]):
     def action_quit(self) -> None:
         if not self._leave_cell():  # a typed number is recorded, not dropped
             return
-        if self.session.dirty:
+        s = self.session
+        if s.dirty:
+            if self.app.screen is self and getattr(self, "_quit_warned", False):
+                # Quitting anyway: what this window holds goes to a new record rather than
+                # being thrown away (a failed save here leaves nothing more to try).
+                try:
+                    path = s.save_as_new()
+                except RecordError as exc:
+                    self.app.exit(message=f"exam-tui: not saved, lost on quitting: {exc}")
+                else:
+                    self.app.exit(message=f"exam-tui: your unsaved changes are in {path}")
+                return
             self.say(
                 "Not saved! R reloads and re-applies your changes · W saves them as a new "
-                "record · q again quits and loses them",
+                "record · q again saves them as a new record and quits",
                 "error",
             )
-            if self.app.screen is self and getattr(self, "_quit_warned", False):
-                self.app.exit()
             self._quit_warned = True
             return
         self.app.exit()
