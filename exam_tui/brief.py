@@ -17,10 +17,15 @@ from exam_tui.record import Record, Side, is_shown, slots
 from exam_tui.rules import Evaluation
 from exam_tui.timefmt import local_time_text
 
-# The two sentences will come from the checklist after the engine merge
-# (checklist.safety_net.text, checklist.texts.no_flags): this is the one place to change.
-SAFETY_NET_TEXT = rules.SAFETY_NET_TEXT
-NO_FLAGS_TEXT = rules.NO_FLAGS_TEXT
+
+def sentences(evaluation: Evaluation) -> tuple[str | None, str | None]:
+    """The safety-net and no-flags sentences: the one place they are looked up. After the
+    engine merge the evaluation carries the checklist's own (``safety_net``, replaced once its
+    danger is flagged; ``no_flags``); until then they are the rules module's constants."""
+    net = getattr(evaluation, "safety_net", None) or getattr(rules, "SAFETY_NET_TEXT", None)
+    no_flags = getattr(evaluation, "no_flags", None) or getattr(rules, "NO_FLAGS_TEXT", None)
+    return net, no_flags
+
 
 #: The most lines the brief takes (an EHR notes field shows about this many).
 MAX_LINES = 20
@@ -89,8 +94,9 @@ def render_brief(
         action = " + ".join(flag.actions) or "consider action"
         mark = URGENCY_MARK.get(flag.urgency, flag.urgency.upper())
         flags += _wrap(f"{mark} {flag.title}: {action}", width, 4)
+    safety_text, no_flags_text = sentences(evaluation)
     if not flags:
-        flags = _wrap(NO_FLAGS_TEXT, width)
+        flags = _wrap(no_flags_text, width) if no_flags_text else []
     else:
         flags = ["Flags:", *("  " + line for line in flags)]
 
@@ -122,7 +128,7 @@ def render_brief(
     if len(line) > width:
         line = line[: width - 1] + "…"
 
-    safety = _wrap(SAFETY_NET_TEXT, width)
+    safety = _wrap(safety_text, width) if safety_text else []
 
     findings = [
         text
