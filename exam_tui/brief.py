@@ -37,7 +37,11 @@ def _abnormal(item: Item, value: Any) -> bool:
     """A value that differs from the item's normal one (items with no normal value, such as
     numbers and choices, are measurements, not findings)."""
     normal = item.normal_value
-    return value is not None and normal is not None and value != normal
+    if normal is None:
+        # A yes/no without a normal answer (a background fact such as age): "yes" is the
+        # positive answer the reader must see.
+        return item.kind == "yes_no" and value == "yes"
+    return value is not None and value != normal
 
 
 def _finding(checklist: Checklist, item: Item, record: Record) -> str | None:

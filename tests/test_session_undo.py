@@ -54,7 +54,7 @@ def test_undo_takes_back_answers_one_at_a_time_and_saves(session: ExamSession) -
 
 def test_a_whole_N_fill_is_one_undo_step(session: ExamSession) -> None:
     session.answer("2")
-    session.goto_section(1)
+    session.goto_section(2)  # nerve tension: an exam section, filled without asking
     filled = session.fill_normal_section()
     assert filled > 1
     what = session.undo()

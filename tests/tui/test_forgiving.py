@@ -32,10 +32,11 @@ async def test_ctrl_z_undoes_a_whole_N_then_an_answer(make_app: MakeApp, records
     app = make_app(**NEW)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press("2", "right_square_bracket", "N")  # onset; red flags all "no"
+        # onset; then nerve tension (an exam section: N fills it without asking) all normal
+        await pilot.press("2", *["right_square_bracket"] * 2, "N")
         await pilot.pause()
         r = load_record(only_record(records_dir)).record
-        assert r.get("saddle_anaesthesia") == "no"
+        assert r.get("slr", "left") == "negative"
         await pilot.press("ctrl+z")
         await pilot.pause()
         screen = exam_screen(app)
