@@ -839,6 +839,12 @@ def test_the_rotation_test_is_not_asked_with_a_high_risk_factor(
             "reflex_triceps",
             id="reflex-1-to-0",
         ),
+        pytest.param(
+            {"reflex_biceps": (3, 3)},
+            {"reflex_biceps": (1, 3)},
+            "reflex_biceps",
+            id="reflex-brisk-to-reduced",
+        ),
         *[
             pytest.param({d: ("normal", "normal")}, {d: {L: "reduced"}}, d, id=f"dermatome-{d}")
             for d in DERMATOMES
@@ -996,7 +1002,15 @@ def test_a_shoulder_pattern_with_a_root_deficit_is_read_as_mixed(judge: Judge) -
     result = judge({**SHOULDER, "sensation_c5": {L: "reduced"}})
     assert groups(result) == {"radicular": 1, "shoulder": 4}
     assert result["pattern"]["reading"] == "mixed"
+    assert result["pattern"]["reading_label"] == (
+        "mixed pattern (both problems, or shoulder pain with a root lesion)"
+    )
     assert result["pattern"]["neuro_deficit"] is True
+    assert (
+        "Read as mixed, not shoulder: an objective neurological deficit is present (Sensation: "
+        "lateral antecubital fossa (C5) L: reduced), so the picture is not purely a shoulder "
+        "problem." in result["pattern"]["note"]
+    )
 
 
 def test_a_shoulder_pattern_with_a_umn_sign_is_read_as_mixed(judge: Judge) -> None:
