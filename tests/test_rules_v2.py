@@ -878,6 +878,7 @@ def follow_up(
             {"sit_to_stand_single_leg": ("positive", "negative")},
         ),
         ({"reflex_achilles": (2, 2)}, {"reflex_achilles": (1, 2)}),
+        ({"reflex_achilles": (3, 2)}, {"reflex_achilles": (1, 2)}),  # brisk to reduced
         ({"reflex_patellar": (1, 2)}, {"reflex_patellar": (0, 2)}),
         ({"reflex_medial_hamstring": (2, 2)}, {"reflex_medial_hamstring": (2, 0)}),
         ({"sensation_l4": ("normal", "normal")}, {"sensation_l4": ("reduced", "normal")}),
