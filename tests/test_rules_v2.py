@@ -999,3 +999,13 @@ def test_cli_summary_of_a_ces_record(cl: Checklist, tmp_path: Path, run_cli: CLI
     text = " ".join(out.stdout.split())
     assert CES_LINE in text and SAFETY_NET_START not in text
     assert text.endswith("Checklist: posterior-thigh-pain 2.0.0 (exam-tui)")
+
+
+def test_reduced_reflex_against_a_clonic_side_is_read_as_both(cl: Checklist) -> None:
+    """Reference 2: a reflex 1 or less and lower than the other side is a root sign, whatever
+    the other side; clonus on the other side is also an upper motor neurone sign."""
+    ev = evaluate(cl, build(cl, {"reflex_achilles": (1, 4)}))
+    assert [f.id for f in ev.flags] == ["R2"]
+    assert ev.pattern is not None and ev.pattern.score("radicular") == 1
+    ev = evaluate(cl, build(cl, {"reflex_achilles": (2, 4)}))
+    assert ev.pattern is not None and ev.pattern.score("radicular") == 0
