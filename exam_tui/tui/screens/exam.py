@@ -196,8 +196,38 @@ class ExamScreen(Screen[None]):
         self._do(self.session.clear)
 
     def action_fill_normal(self) -> None:
-        title = self.session.section.title
-        filled = self._do(self.session.fill_normal_section)
+        """N, as the section's role allows (see ExamSession.fill_normal_section)."""
+        s = self.session
+        plan = s.normal_fill()
+        title = plan.section.title
+        if plan.role == "history":
+            self._do(s.fill_normal_section)
+            self.notify(
+                f"{title}: the patient's own account is never filled in; nothing recorded.",
+                timeout=4,
+            )
+            return
+        if plan.needs_confirmation:
+            shown = {i.id for i, _, _ in plan.values}
+            left_out = [
+                i.label
+                for i in plan.section.items
+                if i.id not in shown
+                and i.normal is None
+                and any(s.record.get(i.id, side) is None for side in s.shown_sides(i))
+            ]
+
+            def done(confirmed: bool | None) -> None:
+                if confirmed:
+                    filled = self._do(lambda: s.fill_normal_section(confirmed=True))
+                    if isinstance(filled, int) and filled:
+                        self.notify(f"{title}: {filled} answers recorded", timeout=3)
+
+            from exam_tui.tui.screens.confirm_normal import ConfirmNormalDialog
+
+            self.app.push_screen(ConfirmNormalDialog(title, plan.labels(), left_out), done)
+            return
+        filled = self._do(s.fill_normal_section)
         if isinstance(filled, int) and filled:
             self.notify(f"{title}: {filled} values marked normal", timeout=3)
 

@@ -51,7 +51,8 @@ class ItemDetail(TextPanel):
         t.append(item.label, style="bold")
         if side:
             affected = session.record.exam.affected_side in (side, "both")
-            t.append(f" — {side} leg{' (affected)' if affected else ''}", style="bold")
+            noun = session.checklist.texts.side_noun
+            t.append(f" — {side} {noun}{' (affected)' if affected else ''}", style="bold")
         if item.root:
             t.append(f"  root {item.root}", style="italic")
         value = session.value
