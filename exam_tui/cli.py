@@ -24,7 +24,8 @@ EXIT_ERROR = 2
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="exam-tui",
-        description="Structured exam for posterior thigh pain: sciatica or hamstring? "
+        description="Keyboard-first structured exams (bundled: posterior thigh pain; arm and "
+        "shoulder pain), with imaging and referral flags and a summary for the notes. "
         "Supports the clinician's judgement; it is not a diagnosis.",
     )
     p.add_argument("--version", action="version", version=f"exam-tui {__version__}")
@@ -44,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--examiner", metavar="NAME", help="your name")
     new.add_argument("--side", choices=["left", "right", "both"], help="affected side")
     new.add_argument(
+        "--checklist-id",
+        metavar="ID",
+        help="bundled checklist to examine with (default: the first bundled; see `validate`)",
+    )
+    new.add_argument(
         "--records", type=Path, metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
 
@@ -53,7 +59,9 @@ def _parser() -> argparse.ArgumentParser:
         "--examiner", metavar="NAME", help="who is making changes (for the amendment log)"
     )
 
-    val = sub.add_parser("validate", help="check checklist files (default: the bundled one)")
+    val = sub.add_parser(
+        "validate", help="check checklist files (default: every bundled checklist and version)"
+    )
     val.add_argument("checklists", type=Path, nargs="*")
 
     summ = sub.add_parser("summary", help="print the plain-text summary of a record")
@@ -116,9 +124,9 @@ def _prior(args: argparse.Namespace, current):  # type: ignore[no-untyped-def]
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from exam_tui.checklist import DEFAULT_CHECKLIST, load_checklist
+    from exam_tui.checklist import checklist_files, load_checklist
 
-    paths = args.checklists or [DEFAULT_CHECKLIST]
+    paths = args.checklists or [f.path for f in checklist_files()]
     failed = False
     for path in paths:
         try:
@@ -198,10 +206,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    from exam_tui.checklist import DEFAULT_CHECKLIST, load_checklist
+    from exam_tui.checklist import load_bundled, load_checklist
     from exam_tui.tui.app import create_app  # Textual is imported only here
 
-    checklist = load_checklist(args.checklist or DEFAULT_CHECKLIST)
+    if args.checklist:
+        checklist = load_checklist(args.checklist)
+    else:
+        checklist = load_bundled(getattr(args, "checklist_id", None))
     record_path = None
     if args.command == "open":
         record_path = args.file

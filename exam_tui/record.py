@@ -255,13 +255,20 @@ def is_shown(checklist: Checklist, record: Record, item_id: str, side: Side | No
 
 
 def findings_context(
-    checklist: Checklist, record: Record, pattern_reading: str | None = None
+    checklist: Checklist,
+    record: Record,
+    pattern_reading: str | None = None,
+    prior: Record | None = None,
 ) -> cond.Context:
+    """What a condition can look at: this record, the checklist, and the previous exam."""
     return cond.Context(
         findings=record,
         is_bilateral=checklist.is_bilateral,
         named=checklist.named_conditions,
         pattern_reading=pattern_reading,
+        prior=prior,
+        items=checklist.items,
+        reading_dependent=checklist.reading_dependent,
     )
 
 

@@ -12,7 +12,7 @@ import time
 import tomllib
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from stat import S_ISREG as stat_is_regular
@@ -21,7 +21,13 @@ from typing import Any
 import tomli_w
 from pydantic import ValidationError
 
-from exam_tui.checklist import Checklist, find_checklist, load_checklist, read_toml
+from exam_tui.checklist import (
+    Checklist,
+    find_checklist,
+    load_checklist,
+    read_toml,
+    version_key,
+)
 from exam_tui.errors import ChecklistError, RecordConflictError, RecordError
 from exam_tui.record import SCHEMA_VERSION, Record, progress, validate_findings
 
@@ -171,6 +177,50 @@ class LoadedRecord:
     fingerprint: str | None
 
 
+def upgrade_draft(loaded: LoadedRecord, checklist_dirs: list[Path] | None = None) -> LoadedRecord:
+    """A draft of an older checklist version, moved to the newest version of that checklist
+    when every item it holds still exists there and each value is still allowed; completed and
+    amended records (signed documents) are never moved. The record changes in memory only (the
+    next save writes it); a warning says what happened."""
+    record, checklist = loaded.record, loaded.checklist
+    if record.status != "draft":
+        return loaded
+    newest_path = find_checklist(record.checklist, checklist_dirs)
+    if newest_path is None:
+        return loaded
+    try:
+        newest = _load_checklist_cached(newest_path)
+    except ChecklistError:
+        return loaded
+    if newest.version_key <= version_key(record.checklist_version):
+        return loaded
+    old = record.checklist_version
+    if any(item_id not in newest.items for item_id in record.findings):
+        return replace(
+            loaded,
+            warnings=[
+                *loaded.warnings,
+                f"draft kept on checklist {checklist.id} {old}: it holds items that "
+                f"version {newest.version} no longer has",
+            ],
+        )
+    upgraded = record.model_copy(deep=True)
+    upgraded.checklist_version = newest.version
+    try:
+        validate_findings(upgraded, newest)
+    except RecordError as exc:
+        return replace(
+            loaded,
+            warnings=[
+                *loaded.warnings,
+                f"draft kept on checklist {checklist.id} {old}: {exc.message}",
+            ],
+        )
+    note = f"Draft upgraded from checklist {checklist.id} {old} to {newest.version}."
+    warnings = [w for w in loaded.warnings if not w.startswith("recorded with checklist version")]
+    return replace(loaded, record=upgraded, checklist=newest, warnings=[note, *warnings])
+
+
 def fingerprint_bytes(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
@@ -180,6 +230,33 @@ def file_fingerprint(path: Path) -> str | None:
         return fingerprint_bytes(path.read_bytes())
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return None
+
+
+def _checklist_for(
+    cid: str,
+    version: str | None,
+    path: Path,
+    given: Checklist | None,
+    checklist_dirs: list[Path] | None,
+) -> Checklist:
+    """The checklist a record names, by id and version (never by file name or path).
+
+    A record is shown with the exact version it names; only when that version is not
+    installed is another version of the same id used (the caller reports the difference).
+    """
+    if given is not None and given.id == cid and given.version == version:
+        return given
+    cpath = find_checklist(cid, checklist_dirs, version=version) if version else None
+    if cpath is None:
+        if given is not None and given.id == cid:
+            return given
+        cpath = find_checklist(cid, checklist_dirs)
+    if cpath is None:
+        raise RecordError(f"unknown checklist {cid!r}", path=path)
+    try:
+        return _load_checklist_cached(cpath)
+    except ChecklistError as exc:
+        raise RecordError(f"its checklist is broken: {exc}", path=path) from None
 
 
 def parse_record(
@@ -195,14 +272,9 @@ def parse_record(
     cid = data.get("checklist")
     if not isinstance(cid, str):
         raise RecordError("'checklist' is missing", path=path)
-    if checklist is None or checklist.id != cid:
-        cpath = find_checklist(cid, checklist_dirs)
-        if cpath is None:
-            raise RecordError(f"unknown checklist {cid!r}", path=path)
-        try:
-            checklist = _load_checklist_cached(cpath)
-        except ChecklistError as exc:
-            raise RecordError(f"its checklist is broken: {exc}", path=path) from None
+    version = data.get("checklist_version")
+    version = version if isinstance(version, str) else None
+    checklist = _checklist_for(cid, version, path, checklist, checklist_dirs)
     try:
         record = Record.model_validate(data)
     except ValidationError as exc:

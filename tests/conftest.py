@@ -34,8 +34,18 @@ def _private_records_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
 
 @pytest.fixture(scope="session")
 def checklist() -> Checklist:
-    """The bundled checklist (checklists/posterior-thigh-pain.toml)."""
+    """The default bundled checklist, newest version (checklists/posterior-thigh-pain.toml)."""
     return load_checklist()
+
+
+#: The released 1.0.0 posterior thigh checklist, kept for the records that name it.
+CHECKLIST_V1 = TESTS.parent / "exam_tui" / "checklists" / "versions" / "posterior-thigh-pain-1.0.0.toml"
+
+
+@pytest.fixture(scope="session")
+def checklist_v1() -> Checklist:
+    """posterior-thigh-pain 1.0.0: the tests written for it stay its regression tests."""
+    return load_checklist(CHECKLIST_V1)
 
 
 @pytest.fixture

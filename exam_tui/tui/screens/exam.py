@@ -294,10 +294,37 @@ class ExamScreen(Screen[None]):
         return ok is True
 
     def action_fill_normal(self) -> None:
+        """N, as the section's role allows (see ExamSession.fill_normal_section)."""
         if self._amending(self.action_fill_normal) or not self._leave_cell():
             return
-        title = self.session.section.title
-        filled = self._do(self.session.fill_normal_section)
+        s = self.session
+        plan = s.normal_fill()
+        title = plan.section.title
+        if plan.role == "history":
+            self._do(s.fill_normal_section)
+            self.say(f"{title}: the patient's own account is never filled in; nothing recorded.")
+            return
+        if plan.needs_confirmation:
+            shown = {i.id for i, _, _ in plan.values}
+            left_out = [
+                i.label
+                for i in plan.section.items
+                if i.id not in shown
+                and i.normal is None
+                and any(s.record.get(i.id, side) is None for side in s.shown_sides(i))
+            ]
+
+            def done(confirmed: bool | None) -> None:
+                if confirmed:
+                    filled = self._do(lambda: s.fill_normal_section(confirmed=True))
+                    if isinstance(filled, int) and filled:
+                        self.say(f"{title}: {filled} answers recorded (ctrl+z undoes them all)")
+
+            from exam_tui.tui.screens.confirm_normal import ConfirmNormalDialog
+
+            self.app.push_screen(ConfirmNormalDialog(title, plan.labels(), left_out), done)
+            return
+        filled = self._do(s.fill_normal_section)
         if isinstance(filled, int) and filled:
             self.say(f"{title}: {filled} values marked normal (ctrl+z undoes them all)")
 
