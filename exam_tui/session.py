@@ -689,7 +689,10 @@ class ExamSession:
             self.record.set_value(item, side, before, by=self.user, at=at)
         # Not a new undo step: the record is back where it was before the change.
         self._after_last_change = slot_values(self.record)
-        (item_id, field), (before, after) = next(iter(change.items()))
+        # The cursor goes to the first undone value in exam order (the slots are by id).
+        order = {item_id: n for n, item_id in enumerate(self.checklist.items)}
+        first_slot = min(change, key=lambda slot: (order.get(slot[0], len(order)), slot[1]))
+        (item_id, field), (before, after) = first_slot, change[first_slot]
         if len(change) == 1:
             what = self._describe(item_id, field, after, before)
         else:

@@ -59,6 +59,8 @@ def test_a_whole_N_fill_is_one_undo_step(session: ExamSession) -> None:
     assert filled > 1
     what = session.undo()
     assert what == f"{filled} values"
+    # The cursor goes to the first value undone, in exam order.
+    assert (session.item.id, session.side) == (session.sections[2].items[0].id, "left")
     assert set(saved(session)) == {"onset"}
 
 
