@@ -16,7 +16,7 @@ import tomllib
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from stat import S_ISREG as stat_is_regular
 from typing import Any
@@ -33,6 +33,7 @@ from exam_tui.checklist import Checklist, find_checklist, load_checklist, read_t
 from exam_tui.errors import ChecklistError, RecordConflictError, RecordError
 from exam_tui.merge import Clash, merge_records
 from exam_tui.record import SCHEMA_VERSION, Record, is_checklist_id, progress, validate_findings
+from exam_tui.textclean import clean
 
 ENV_RECORDS = "EXAM_TUI_RECORDS"
 #: Set to 1 to share a records folder with a group: folders exam-tui creates take the group
@@ -91,17 +92,18 @@ def file_mode(folder: Path) -> int:
     return FILE_MODE | (0o060 if fm & 0o060 == 0o060 else 0)
 
 
-def ensure_private_dir(folder: Path) -> Path:
+def ensure_private_dir(folder: Path, *, owner_only: bool = False) -> Path:
     """Create the records folder (and parents) if needed, owner-only (0700) whatever the umask.
 
     Parents created here are 0700 too: ``mkdir(parents=True)`` would make them 0777 under a
     umask of 0, and a world-writable parent lets anyone swap the records folder for their own.
     A folder that already exists is never chmod-ed: a shared 2770 folder set up by an
     administrator must keep its group access and setgid bit (see README, "Your data").
+    ``owner_only``: 0700 even with the group-access setting (the cache).
     """
     missing = [p for p in (folder, *folder.parents) if not p.exists()]
     for p in reversed(missing):
-        mode = _new_dir_mode(p.parent)
+        mode = DIR_MODE if owner_only else _new_dir_mode(p.parent)
         with contextlib.suppress(FileExistsError):
             p.mkdir(mode=mode & 0o777)
             # mkdir's mode is masked by the umask (0o277 would leave us unable to write)
@@ -855,8 +857,24 @@ class RecordSummary:
     error: str | None = None
 
 
+#: Copies a sync tool makes when two computers changed one file: Dropbox and Nextcloud
+#: ("x (conflicted copy 2026-11-28).toml", "x (Alice's conflicted copy).toml"), Syncthing
+#: ("x.sync-conflict-20261128-093000-ABCDEFG.toml"), Google Drive and OneDrive ("x (1).toml").
+#: Our own second names are "x-2.toml", never with brackets.
+SYNC_CONFLICT = re.compile(r"conflicted copy|\.sync-conflict-|\s\(\d+\)\.toml$", re.IGNORECASE)
+CONFLICT_COPY = (
+    "a sync tool's conflict copy, not a record: compare it with the original by hand, then "
+    "remove it"
+)
+
+
+def is_sync_conflict(name: str) -> bool:
+    return SYNC_CONFLICT.search(name) is not None
+
+
 def iter_record_files(folder: Path) -> Iterator[Path]:
-    """Record files in a folder, skipping temp files of interrupted saves and hidden files."""
+    """Record files in a folder, skipping temp files of interrupted saves and hidden files.
+    Sync-conflict copies are included (list_records marks them)."""
     try:
         entries = list(os.scandir(folder))
     except FileNotFoundError:
@@ -938,9 +956,37 @@ def _parse_header_fast(head: str) -> dict[str, Any] | None:
     return data
 
 
-def read_summary(path: Path) -> RecordSummary:
+BAD_STARTED_AT = "exam.started_at is not a date and time with an offset (or is out of range)"
+
+
+def _timestamp(value: object) -> datetime | None:
+    """A header datetime the app can show and sort: with an offset, and within range in UTC."""
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        return None
     try:
-        text = path.read_text("utf-8")
+        value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+    return value
+
+
+def read_summary(path: Path) -> RecordSummary:
+    """The header of one record file; never raises: a bad file gets ``error`` (one line)."""
+    try:
+        return _read_summary(path)
+    except RecordError as exc:
+        return RecordSummary(path, "?", None, "error", "", error=exc.message)
+    except (ValueError, OverflowError, RecursionError, MemoryError, OSError) as exc:
+        return RecordSummary(
+            path, "?", None, "error", "", error=f"unreadable ({type(exc).__name__})"
+        )
+
+
+def _read_summary(path: Path) -> RecordSummary:
+    if is_sync_conflict(path.name):
+        return RecordSummary(path, "?", None, "conflict copy", "", error=CONFLICT_COPY)
+    try:
+        text = read_regular_file(path).decode("utf-8")
         # Every file we write has its header (status, patient, exam) before the findings, and
         # parsing only the header is ~10x faster (tomllib is pure Python): 10,000 records list
         # in ~2 s instead of ~20 s (benchmarks/bench_records.py). Anything else: parse it all.
@@ -951,19 +997,27 @@ def read_summary(path: Path) -> RecordSummary:
             if fast is not None:
                 data = fast
             else:
+                check_toml_shape(head, path)
                 with contextlib.suppress(tomllib.TOMLDecodeError):
                     data = tomllib.loads(head)
         if not {"status", "patient", "exam"} <= data.keys():
+            check_toml_shape(text, path)
             data = tomllib.loads(text)
         patient = data.get("patient", {})
         exam = data.get("exam", {})
         started = exam.get("started_at")
+        when = _timestamp(started)
         return RecordSummary(
             path=path,
             patient_id=str(patient.get("id", "?")),
-            started_at=started if isinstance(started, datetime) else None,
+            started_at=when,
             status=str(data.get("status", "?")),
             examiner=str(exam.get("examiner", "")),
+            error=(
+                None
+                if when is not None or started is None
+                else BAD_STARTED_AT
+            ),
         )
     except (
         OSError,
@@ -985,9 +1039,8 @@ def read_summary(path: Path) -> RecordSummary:
 # (atomically, 0600), and it is only a cache: anything odd about it and it is rebuilt from
 # the files.
 
-INDEX_NAME = ".exam-tui-index.json"
 INDEX_FORMAT = "exam-tui-header-index"
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 #: Folders with fewer records are read without writing an index (unless one is there): ~0.2 ms
 #: a header, so the index would cost more than it saves.
 INDEX_MIN_RECORDS = 200
@@ -1002,17 +1055,30 @@ def _entry_stat(st: os.stat_result) -> _Stat:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
-def _folder_id(folder: Path) -> list[int] | None:
-    try:
-        st = os.stat(folder)
-    except OSError:
-        return None
-    return [st.st_dev, st.st_ino]
+def _folder_id(folder: Path) -> str:
+    """The records folder's resolved path: the same on every start, unlike device and inode
+    numbers, which differ on every client of a network share."""
+    return str(folder.resolve())
 
 
-def _read_index(folder: Path, folder_id: list[int] | None) -> dict[str, list[Any]]:
+def index_path(folder: Path) -> Path:
+    """Where the header index of ``folder`` lives: in this user's cache folder, one file per
+    records folder. Not in the records folder: on a share, every clinician's computer would
+    rewrite the others' index, and it is a cache, not data to back up or sync."""
+    env = os.environ.get(ENV_CACHE)
+    if env:
+        cache = Path(env).expanduser()
+    else:
+        from platformdirs import user_cache_path  # 4 ms, only needed with an index
+
+        cache = user_cache_path("exam-tui", appauthor=False)
+    key = hashlib.sha256(os.fsencode(_folder_id(folder))).hexdigest()[:32]
+    return cache / "index" / f"{key}.json"
+
+
+def _read_index(folder: Path, folder_id: str) -> dict[str, list[Any]]:
     """The index's entries by file name; {} when there is none, or it is corrupt or foreign."""
-    path = folder / INDEX_NAME
+    path = index_path(folder)
     try:
         st = os.lstat(path)
         if not stat_is_regular(st.st_mode) or st.st_size > 64 * 2**20:
@@ -1056,22 +1122,24 @@ def _to_entry(st: _Stat, s: RecordSummary) -> list[Any]:
     return [*st, s.patient_id, started, s.status, s.examiner, s.error]
 
 
-def _write_index(folder: Path, folder_id: list[int] | None, entries: dict[str, list[Any]]) -> None:
+def _write_index(folder: Path, folder_id: str, entries: dict[str, list[Any]]) -> None:
     """Replace the index atomically, 0600. No fsync: a torn index is ignored and rebuilt."""
     data = json.dumps(
         {"format": INDEX_FORMAT, "version": INDEX_VERSION, "folder": folder_id, "entries": entries},
         separators=(",", ":"),
         ensure_ascii=False,
     ).encode("utf-8")
+    target = index_path(folder)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".json", dir=folder)
-    except OSError:  # a read-only folder: list without an index
+        ensure_private_dir(target.parent, owner_only=True)  # it holds patient ids
+        fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".json", dir=target.parent)
+    except OSError:  # no cache folder to be had: list without an index
         return
     try:
         with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), FILE_MODE)
+            _fchmod(fh.fileno(), tmp, FILE_MODE)
             fh.write(data)
-        os.replace(tmp, folder / INDEX_NAME)
+        os.replace(tmp, target)
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -1080,9 +1148,9 @@ def _write_index(folder: Path, folder_id: list[int] | None, entries: dict[str, l
 def list_records(folder: Path, *, index: bool | None = None) -> list[RecordSummary]:
     """Headers of every record in the folder, newest exam first.
 
-    ``index``: keep the headers in the folder's index file (INDEX_NAME) and read only the files
-    that are new or changed since. None (default): when the folder has INDEX_MIN_RECORDS or
-    more records, or already has an index.
+    ``index``: keep the headers in the folder's index (:func:`index_path`, in the cache) and
+    read only the files that are new or changed since. None (default): when the folder has
+    INDEX_MIN_RECORDS or more records, or already has an index.
     """
     try:
         entries = [
@@ -1094,7 +1162,7 @@ def list_records(folder: Path, *, index: bool | None = None) -> list[RecordSumma
         return []
     use = index
     if use is None:
-        use = len(entries) >= INDEX_MIN_RECORDS or os.path.lexists(folder / INDEX_NAME)
+        use = len(entries) >= INDEX_MIN_RECORDS or os.path.lexists(index_path(folder))
     if not use:
         out = [read_summary(folder / e.name) for e in entries]
     else:
@@ -1113,6 +1181,8 @@ def list_records(folder: Path, *, index: bool | None = None) -> list[RecordSumma
                 continue
             cached = old.get(e.name)
             summary = _from_entry(path, st, cached)
+            if summary is not None and is_sync_conflict(e.name) != (summary.error == CONFLICT_COPY):
+                summary = None  # an index written before conflict copies were recognised
             if summary is None or cached is None:
                 summary = read_summary(path)
                 cached = _to_entry(st, summary)
@@ -1160,10 +1230,11 @@ class Draft:
             started = s.started_at.astimezone(now.tzinfo) if s.started_at.tzinfo else s.started_at
             fmt = "%H:%M" if started.date() == now.date() else "%Y-%m-%d %H:%M"
             when = started.strftime(fmt)
+        who = clean(s.patient_id)  # the dialog shows it: no escape sequence reaches the terminal
         if self.error:
-            return f"{s.patient_id}, started {when}: cannot be resumed ({self.error})"
+            return f"{who}, started {when}: cannot be resumed ({clean(self.error)})"
         progress = f"{self.answered} of {self.applicable} answered"
-        return f"Resume {s.patient_id}, started {when}, {progress}?"
+        return f"Resume {who}, started {when}, {progress}?"
 
 
 def find_drafts(
@@ -1200,22 +1271,32 @@ def find_drafts(
 
 
 __all__ = [
+    "ENV_CACHE",
+    "ENV_GROUP",
     "ENV_RECORDS",
-    "INDEX_NAME",
+    "Clash",
     "Draft",
     "LoadedRecord",
     "RecordSummary",
+    "SaveOutcome",
     "atomic_write_bytes",
     "clean_stray_temp_files",
+    "create_record",
     "default_records_dir",
     "dumps_record",
     "ensure_private_dir",
     "find_drafts",
+    "index_path",
+    "is_sync_conflict",
     "list_records",
     "load_record",
+    "lock_path",
     "new_record_path",
+    "read_regular_file",
     "read_toml",
     "record_filename",
+    "record_lock",
     "sanitise_id",
+    "save_merging",
     "save_record",
 ]
