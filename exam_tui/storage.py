@@ -1013,11 +1013,7 @@ def _read_summary(path: Path) -> RecordSummary:
             started_at=when,
             status=str(data.get("status", "?")),
             examiner=str(exam.get("examiner", "")),
-            error=(
-                None
-                if when is not None or started is None
-                else BAD_STARTED_AT
-            ),
+            error=(None if when is not None or started is None else BAD_STARTED_AT),
         )
     except (
         OSError,
@@ -1158,7 +1154,7 @@ def list_records(folder: Path, *, index: bool | None = None) -> list[RecordSumma
             for e in os.scandir(folder)
             if e.name.endswith(".toml") and not e.name.startswith(".") and e.is_file()
         ]
-    except FileNotFoundError:
+    except OSError:  # no folder (yet), or not one we may read: nothing to list
         return []
     use = index
     if use is None:
