@@ -14,6 +14,7 @@ import pytest
 
 from exam_tui import cli
 
+
 def _header(text: str) -> str:
     return text.split("[findings")[0]
 

@@ -22,8 +22,8 @@ from exam_tui import storage
 from exam_tui.checklist import Checklist
 from exam_tui.record import Record, new_record
 from exam_tui.storage import (
-    index_path,
     dumps_record,
+    index_path,
     list_records,
     load_record,
     new_record_path,
