@@ -892,9 +892,37 @@ def stray_temp_files(folder: Path) -> list[Path]:
         return []
 
 
+def _remove_stale_locks(folder: Path) -> None:
+    """Delete save-lock files left by a program killed mid-save (the OS released its lock):
+    each is deleted only while we hold its lock, as record_lock's holders do."""
+    if sys.platform == "win32":  # pragma: no cover - open files cannot be deleted there
+        return
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(".") and n.endswith(".toml.lock")]
+    except OSError:
+        return
+    for name in names:
+        lock = folder / name
+        try:
+            fd = os.open(lock, os.O_RDWR | _O_CLOEXEC | _O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            if _try_lock(fd):
+                try:
+                    if _same_file(fd, lock):
+                        with contextlib.suppress(OSError):
+                            os.unlink(lock)
+                finally:
+                    _unlock(fd)
+        finally:
+            os.close(fd)
+
+
 def clean_stray_temp_files(folder: Path, min_age_s: float = 0.0) -> list[Path]:
-    """Remove temp files of interrupted saves. The record they were replacing is intact (the
-    rename never happened), so at most the one answer being saved at the crash is lost.
+    """Remove temp files of interrupted saves (and their unheld lock files). The record they
+    were replacing is intact (the rename never happened), so at most the one answer being
+    saved at the crash is lost.
 
     ``min_age_s`` spares files younger than that: another window may be mid-save right now.
     """
@@ -902,6 +930,7 @@ def clean_stray_temp_files(folder: Path, min_age_s: float = 0.0) -> list[Path]:
 
     removed = []
     now = time.time()
+    _remove_stale_locks(folder)
     for p in stray_temp_files(folder):
         with contextlib.suppress(OSError):
             if now - p.stat().st_mtime < min_age_s:
