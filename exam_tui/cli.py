@@ -15,6 +15,7 @@ from pathlib import Path
 
 from exam_tui import __version__
 from exam_tui.errors import ChecklistError, ExamTuiError, RecordError
+from exam_tui.textclean import clean, clean_lines, json_safe
 
 EXIT_OK = 0
 EXIT_FLAGS = 0
@@ -103,7 +104,7 @@ def _load(path: Path, args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
     loaded = load_record(path, checklist_dirs=_checklist_dirs(args))
     for w in loaded.warnings:
-        print(f"{path}: warning: {w}", file=sys.stderr)
+        print(clean(f"{path}: warning: {w}"), file=sys.stderr)
     return loaded
 
 
@@ -131,8 +132,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 print(line, file=sys.stderr)
             continue
         print(
-            f"{path}: ok ({cl.id} {cl.version}: {len(cl.sections)} sections, "
-            f"{len(cl.items)} items, {len(cl.rules)} rules)"
+            clean(
+                f"{path}: ok ({cl.id} {cl.version}: {len(cl.sections)} sections, "
+                f"{len(cl.items)} items, {len(cl.rules)} rules)"
+            )
         )
     return EXIT_ERROR if failed else EXIT_OK
 
@@ -143,10 +146,12 @@ def cmd_flags(args: argparse.Namespace) -> int:
     loaded = _load(args.file, args)
     prior = _prior(args, loaded)
     ev = rules.evaluate(loaded.checklist, loaded.record, prior=prior)
+    # Record text reaches the terminal only cleaned: json escapes ESC itself, json_safe the
+    # C1 and bidi controls; the text forms are cleaned line by line.
     if args.json:
-        print(json.dumps(rules.to_json(ev), indent=2, ensure_ascii=False))
+        print(json_safe(json.dumps(rules.to_json(ev), indent=2, ensure_ascii=False)))
     else:
-        print(rules.format_text(ev))
+        print(clean_lines(rules.format_text(ev)))
     return EXIT_FLAGS
 
 
@@ -170,15 +175,34 @@ def cmd_summary(args: argparse.Namespace) -> int:
     )
     if args.output:
         out = Path(args.output)
-        if out.resolve() == Path(args.file).resolve():
-            raise ExamTuiError("--output would overwrite the record itself", path=out)
+        _check_output(out, Path(args.file))
         try:
             atomic_write_bytes(out, text.encode("utf-8"))
         except OSError as exc:
             raise ExamTuiError(f"cannot write ({exc.strerror or exc})", path=out) from None
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(clean_lines(text))
     return EXIT_OK
+
+
+def _check_output(out: Path, record: Path) -> None:
+    """Refuse an --output that is a record (this one or any other) or could be taken for one:
+    `summary A --output B.toml` used to replace patient B's record with text."""
+    if out.resolve() == record.resolve():
+        raise ExamTuiError("--output would overwrite the record itself", path=out)
+    if out.suffix.lower() == ".toml":
+        raise ExamTuiError(
+            "--output must not be a .toml file (records are .toml): use e.g. .txt", path=out
+        )
+    if out.is_dir():
+        raise ExamTuiError("--output is a folder", path=out)
+    if out.exists() or out.is_symlink():
+        if not out.is_file():
+            raise ExamTuiError("--output is not a regular file; not written", path=out)
+        with open(out, "rb") as fh:
+            head = fh.read(4096)
+        if b"schema_version" in head and b"[patient]" in head:
+            raise ExamTuiError("--output is an exam record; not overwritten", path=out)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -188,9 +212,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     new = _load(args.new, args)
     result = compare.compare_loaded(old, new)
     if args.json:
-        print(json.dumps(compare.to_json(result), indent=2, ensure_ascii=False))
+        print(json_safe(json.dumps(compare.to_json(result), indent=2, ensure_ascii=False)))
     else:
-        sys.stdout.write(compare.format_text(result))
+        sys.stdout.write(clean_lines(compare.format_text(result)))
     return EXIT_OK
 
 
@@ -236,10 +260,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except ChecklistError as exc:
         for line in exc.lines():
-            print(f"exam-tui: {line}", file=sys.stderr)
+            print(f"exam-tui: {clean(line)}", file=sys.stderr)
         return EXIT_ERROR
     except (ExamTuiError, RecordError) as exc:
-        print(f"exam-tui: {exc}", file=sys.stderr)
+        print(f"exam-tui: {clean(exc)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -14,6 +13,7 @@ from exam_tui import kinds, rules
 from exam_tui.checklist import URGENCY_LABELS, Checklist, Item, Section, urgency_rank
 from exam_tui.conditions import SIDES, ItemTest, Side
 from exam_tui.record import Record, is_shown
+from exam_tui.textclean import clean as _clean
 
 #: Narrower requests are rendered at this width (the indents need room). The CLI refuses
 #: less than 40; the app's summary screen may be narrower, and must not crash on it.
@@ -25,24 +25,6 @@ UNIT_SYMBOLS = kinds.UNIT_SYMBOLS
 
 
 # ----------------------------------------------------------------------------- text helpers
-
-
-def _clean(text: str) -> str:
-    """User text on one line, with control and bidi-override characters made visible.
-
-    A note could contain an ANSI escape or a right-to-left override that would recolour the
-    reader's terminal or reorder what they read; neither belongs in a clinical note.
-    """
-    out = []
-    for ch in text:
-        cat = unicodedata.category(ch)
-        if ch in "\t\r\n\v\f" or cat in ("Zl", "Zp"):
-            out.append(" ")
-        elif cat == "Cc" or (cat == "Cf" and ch not in "\u00ad\u200b\u200c\u200d"):
-            out.append("\ufffd")
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 def _paragraphs(text: str) -> list[str]:

@@ -17,6 +17,7 @@ from textual.worker import get_current_worker
 from exam_tui.errors import RecordConflictError, RecordError
 from exam_tui.session import ExamSession
 from exam_tui.storage import LoadedRecord
+from exam_tui.textclean import clean
 from exam_tui.tui.commands import exam_bindings
 from exam_tui.tui.widgets import FlagsPanel, ItemDetail, ItemTable, SectionList
 
@@ -66,7 +67,7 @@ class ExamScreen(Screen[None]):
         self._show_prior()
         self.refresh_view()
         for warning in self.session.warnings:
-            self.notify(warning, title="Record", severity="warning", timeout=8)
+            self.notify(clean(warning), title="Record", severity="warning", timeout=8)
         if not self.session.prior_checked:
             self._look_up_prior()
         # Everything loaded so far (Textual, the models, the checklist, this screen) lives as
@@ -109,9 +110,11 @@ class ExamScreen(Screen[None]):
     def refresh_view(self) -> None:
         s = self.session
         bar = Text(no_wrap=True, overflow="ellipsis")
-        bar.append(f" {s.record.patient.id}", style="bold")
+        # Record text is cleaned before it reaches the terminal (an id or examiner with an
+        # escape sequence would otherwise retitle or recolour it): textclean.clean.
+        bar.append(f" {clean(s.record.patient.id)}", style="bold")
         affected = SIDE_MARK[s.record.exam.affected_side]
-        bar.append(f" · {s.record.exam.examiner or '?'} · affected {affected} · ")
+        bar.append(f" · {clean(s.record.exam.examiner or '?')} · affected {affected} · ")
         status = s.record.status
         bar.append(
             status.upper() if status != "draft" else "draft",
@@ -251,7 +254,7 @@ class ExamScreen(Screen[None]):
             if ok:
                 self._do(s.complete)
                 if not s.dirty:
-                    self.notify(f"Exam {s.record.status}: {s.path}", timeout=5)
+                    self.notify(clean(f"Exam {s.record.status}: {s.path}"), timeout=5)
 
         from exam_tui.tui.screens.complete import CompleteDialog, unanswered_text
 
@@ -266,7 +269,7 @@ class ExamScreen(Screen[None]):
         s = self.session
         if s.prior is None:
             why = "still looking for one" if not s.prior_checked else "nothing to compare with"
-            self.notify(f"No earlier exam of {s.record.patient.id} ({why}).", timeout=4)
+            self.notify(clean(f"No earlier exam of {s.record.patient.id} ({why})."), timeout=4)
             return
         from exam_tui.tui.screens.compare import CompareScreen
 

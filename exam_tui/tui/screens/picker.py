@@ -26,6 +26,7 @@ from exam_tui import rules, storage
 from exam_tui.checklist import Checklist
 from exam_tui.errors import ExamTuiError
 from exam_tui.storage import RecordSummary
+from exam_tui.textclean import clean
 from exam_tui.tui.widgets.flags import URGENCY_LABELS
 
 #: Rows put in the table at once; more matches are announced, and narrowed by typing. Each
@@ -162,17 +163,18 @@ class RecordPicker(ModalScreen[Path | None]):
                 flags = self._cached_flags(s.path) or NOT_COUNTED
                 if s.error:
                     flags = "?"
+                # Headers are record text: cleaned, so no escape sequence reaches the terminal.
                 table.add_row(
-                    s.patient_id,
+                    clean(s.patient_id),
                     _started(s),
-                    s.error or s.status,
+                    clean(s.error or s.status),
                     flags,
-                    s.examiner,
+                    clean(s.examiner),
                     key=str(s.path),
                 )
         count = self.query_one("#count", Static)
         if not self.summaries:
-            count.update(f"No records in {self.records_dir} yet.")
+            count.update(clean(f"No records in {self.records_dir} yet."))
         elif len(found) > MAX_ROWS:
             count.update(
                 f"{len(found)} of {len(self.summaries)} records match; "
@@ -237,7 +239,7 @@ class RecordPicker(ModalScreen[Path | None]):
             return
         chosen = self.shown[table.cursor_row]
         if chosen.error:
-            self.notify(f"{chosen.path.name}: {chosen.error}", severity="error")
+            self.notify(clean(f"{chosen.path.name}: {chosen.error}"), severity="error")
             return
         self.dismiss(chosen.path)
 
