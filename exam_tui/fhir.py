@@ -199,7 +199,10 @@ def _answer_details(
         if version == "r5":
             out["answerConstraint"] = "optionsOnly"
     elif item.kind in ("reflex", "mrc") and allowed:
-        extensions += [_bound(item, "min", float(allowed[0])), _bound(item, "max", allowed[-1])]
+        extensions += [
+            _bound(item, "min", float(allowed[0])),
+            _bound(item, "max", float(allowed[-1])),
+        ]
     elif item.kind == "number":
         assert item.min is not None and item.max is not None
         extensions += [_bound(item, "min", item.min), _bound(item, "max", item.max)]
@@ -401,7 +404,10 @@ def response_items(
                 )
             if finding.note:
                 children.append(
-                    {"linkId": f"{item.id}.note", "answer": [{"valueString": clean_text(finding.note)}]}
+                    {
+                        "linkId": f"{item.id}.note",
+                        "answer": [{"valueString": clean_text(finding.note)}],
+                    }
                 )
             if children:
                 groups.append({"linkId": item.id, "item": children})
