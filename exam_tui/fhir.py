@@ -373,7 +373,7 @@ def _subject(record: Record, config: Config) -> dict[str, Any]:
     return {"identifier": {"system": config.patient_id_system, "value": record.patient.id}}
 
 
-def _identifier(system: str, value: str, version: FhirVersion, *, many: bool) -> Any:
+def _identifier(system: str, value: str, *, many: bool) -> Any:
     ident = {"system": system, "value": value}
     return [ident] if many else ident
 
@@ -436,7 +436,7 @@ def questionnaire_response(
         "resourceType": "QuestionnaireResponse",
         # R5 allows several identifiers, R4B one.
         "identifier": _identifier(
-            config.url("exam-record"), record_key(record), version, many=version == "r5"
+            config.url("exam-record"), record_key(record), many=version == "r5"
         ),
         "questionnaire": f"{questionnaire_url(checklist, config)}|{checklist.version}",
         "status": QR_STATUS[record.status],
@@ -477,7 +477,11 @@ def service_request(
         notes.append("Findings: " + "; ".join(flag.reasons))
     notes.append(f"Source: {flag.source}")
     reference = {"reference": response_url}
-    return {
+    categories = [
+        {"coding": [{"system": SNOMED, "code": code, "display": display}]}
+        for code, display in (ACTION_CATEGORY[a] for a in flag.actions if a in ACTION_CATEGORY)
+    ]
+    resource: dict[str, Any] = {
         "resourceType": "ServiceRequest",
         "identifier": [
             {"system": config.url("exam-flag"), "value": f"{record_key(record)}.{flag.id}"}
@@ -485,17 +489,15 @@ def service_request(
         "status": "draft",
         "intent": "proposal",
         "priority": priority,
-        "category": [
-            {"coding": [{"system": SNOMED, "code": code, "display": display}]}
-            for code, display in (ACTION_CATEGORY[a] for a in flag.actions if a in ACTION_CATEGORY)
-        ]
-        or None,
         # R5: code and supportingInfo are CodeableReferences; R4B: CodeableConcept, Reference.
         "code": {"concept": concept} if version == "r5" else concept,
         "subject": _subject(record, config),
         "supportingInfo": [{"reference": reference} if version == "r5" else reference],
         "note": [{"text": text} for text in notes],
     }
+    if categories:
+        resource["category"] = categories
+    return resource
 
 
 def _describe_change(a: Amendment, checklist: Checklist) -> str:
@@ -584,8 +586,6 @@ def export_record(
         if flag.urgency in NOT_REQUESTS:
             continue
         sr = service_request(flag, checklist, record, qr_url, version, config)
-        if sr["category"] is None:
-            del sr["category"]
         ident = sr["identifier"][0]
         entries.append(
             _entry(

@@ -294,6 +294,7 @@ def test_urgency_maps_to_priority(urgency: str, priority: str) -> None:
         ).bundle
         (sr,) = resources(bundle, "ServiceRequest")
         assert sr["priority"] == priority
+        assert sr["category"][0]["coding"][0]["code"] == "363679005"  # SNOMED CT Imaging
         BUNDLE[version].model_validate(bundle)
 
 
