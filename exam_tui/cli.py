@@ -1,4 +1,5 @@
-"""Command line: start the app, or print flags, a summary, a comparison, or validate checklists.
+"""Command line: start the app, or print flags, a summary, a comparison, a FHIR export, or
+validate checklists.
 
 Only ``exam-tui``, ``new`` and ``open`` import Textual; the other commands stay headless, so
 they start in the time it takes to import pydantic (see benchmarks/).
@@ -86,6 +87,27 @@ def _parser() -> argparse.ArgumentParser:
     cmp_.add_argument("old", type=Path)
     cmp_.add_argument("new", type=Path)
     cmp_.add_argument("--json", action="store_true")
+
+    ex = sub.add_parser(
+        "export", help="export a record (or, with --questionnaire, a checklist) as HL7 FHIR JSON"
+    )
+    ex.add_argument("file", type=Path, nargs="?", help="the record to export")
+    ex.add_argument("--questionnaire", metavar="ID", help="export this checklist alone")
+    ex.add_argument("--fhir", choices=["r5", "r4b"], default="r5", help="FHIR release (r5)")
+    ex.add_argument(
+        "--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout"
+    )
+    ex.add_argument(
+        "--fhir-base",
+        metavar="URL",
+        help="base of canonical URLs and identifier systems (default: $EXAM_TUI_FHIR_BASE)",
+    )
+    ex.add_argument(
+        "--patient-system",
+        metavar="URI",
+        help="system of the patient identifier, e.g. your MRN namespace "
+        "(default: $EXAM_TUI_PATIENT_SYSTEM)",
+    )
     return p
 
 
@@ -218,6 +240,49 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _write_output(out: Path, text: str, protect: Path | None = None) -> None:
+    from exam_tui.storage import atomic_write_bytes
+
+    if protect is not None and out.resolve() == protect.resolve():
+        raise ExamTuiError("--output would overwrite the record itself", path=out)
+    try:
+        atomic_write_bytes(out, text.encode("utf-8"))
+    except OSError as exc:
+        raise ExamTuiError(f"cannot write ({exc.strerror or exc})", path=out) from None
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from exam_tui import fhir
+
+    if (args.file is None) == (args.questionnaire is None):
+        raise ExamTuiError("export needs a record FILE or --questionnaire ID (one of them)")
+    config = fhir.Config(
+        base=args.fhir_base or os.environ.get(fhir.ENV_BASE) or fhir.DEFAULT_BASE,
+        patient_system=args.patient_system or os.environ.get(fhir.ENV_PATIENT_SYSTEM),
+    )
+    if args.questionnaire is not None:
+        from exam_tui.checklist import find_checklist, load_checklist
+
+        path = find_checklist(args.questionnaire, _checklist_dirs(args))
+        if path is None:
+            raise ExamTuiError(f"unknown checklist {args.questionnaire!r}")
+        export = fhir.export_questionnaire(load_checklist(path), args.fhir, config)
+    else:
+        from exam_tui import rules
+
+        loaded = _load(args.file, args)
+        ev = rules.evaluate(loaded.checklist, loaded.record)
+        export = fhir.export_record(loaded.checklist, loaded.record, ev, args.fhir, config)
+    for w in export.warnings:
+        print(f"{args.file}: warning: {w}", file=sys.stderr)
+    text = json.dumps(export.bundle, indent=2, ensure_ascii=False) + "\n"
+    if args.output:
+        _write_output(Path(args.output), text, protect=args.file)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     from exam_tui.checklist import load_bundled, load_checklist
     from exam_tui.tui.app import create_app  # Textual is imported only here
@@ -251,6 +316,7 @@ COMMANDS = {
     "flags": cmd_flags,
     "summary": cmd_summary,
     "compare": cmd_compare,
+    "export": cmd_export,
 }
 
 
