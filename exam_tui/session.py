@@ -26,9 +26,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from exam_tui import kinds
+from exam_tui import kinds, storage
 from exam_tui import record as rec
-from exam_tui import storage
 from exam_tui.checklist import Checklist, Item, Section
 from exam_tui.errors import RecordError
 from exam_tui.record import Record, Side

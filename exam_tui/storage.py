@@ -927,6 +927,8 @@ class RecordSummary:
     status: str
     examiner: str
     error: str | None = None
+    #: The checklist the record names (which exam it is), e.g. its id.
+    checklist: str = ""
 
 
 #: Copies a sync tool makes when two computers changed one file: Dropbox and Nextcloud
@@ -1115,6 +1117,7 @@ def _read_summary(path: Path) -> RecordSummary:
             status=str(data.get("status", "?")),
             examiner=str(exam.get("examiner", "")),
             error=(None if when is not None or started is None else BAD_STARTED_AT),
+            checklist=str(data.get("checklist", "")),
         )
     except (
         OSError,
@@ -1137,7 +1140,7 @@ def _read_summary(path: Path) -> RecordSummary:
 # the files.
 
 INDEX_FORMAT = "exam-tui-header-index"
-INDEX_VERSION = 2
+INDEX_VERSION = 3  # 3: the record's checklist (which exam)
 #: Folders with fewer records are read without writing an index (unless one is there): ~0.2 ms
 #: a header, so the index would cost more than it saves.
 INDEX_MIN_RECORDS = 200
@@ -1196,11 +1199,12 @@ def _read_index(folder: Path, folder_id: str) -> dict[str, list[Any]]:
 
 def _from_entry(path: Path, st: _Stat, entry: object) -> RecordSummary | None:
     """The summary an index entry holds, if the entry is well-formed and the file unchanged."""
-    if not isinstance(entry, list) or len(entry) != 8 or entry[:3] != list(st):
+    if not isinstance(entry, list) or len(entry) != 9 or entry[:3] != list(st):
         return None
-    _, _, _, patient_id, started, status, examiner, error = entry
+    _, _, _, patient_id, started, status, examiner, error, checklist = entry
     if not (
         isinstance(patient_id, str)
+        and isinstance(checklist, str)
         and isinstance(status, str)
         and isinstance(examiner, str)
         and (error is None or isinstance(error, str))
@@ -1211,12 +1215,12 @@ def _from_entry(path: Path, st: _Stat, entry: object) -> RecordSummary | None:
         when = datetime.fromisoformat(started) if started is not None else None
     except ValueError:
         return None
-    return RecordSummary(path, patient_id, when, status, examiner, error)
+    return RecordSummary(path, patient_id, when, status, examiner, error, checklist)
 
 
 def _to_entry(st: _Stat, s: RecordSummary) -> list[Any]:
     started = s.started_at.isoformat() if s.started_at is not None else None
-    return [*st, s.patient_id, started, s.status, s.examiner, s.error]
+    return [*st, s.patient_id, started, s.status, s.examiner, s.error, s.checklist]
 
 
 def _write_index(folder: Path, folder_id: str, entries: dict[str, list[Any]]) -> None:

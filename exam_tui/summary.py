@@ -176,9 +176,7 @@ class _Summary:
         screening_ids = {s.id for s in self.screening_sections}
         self.history = [s for s in checklist.sections if s.role == "history"]
         self.exam_sections = [
-            s
-            for s in checklist.sections
-            if s.role != "history" and s.id not in screening_ids
+            s for s in checklist.sections if s.role != "history" and s.id not in screening_ids
         ]
         #: Sections whose positive findings are listed under their own heading.
         self.listed_sections = [
@@ -461,9 +459,7 @@ class _Summary:
             if not normal:
                 continue
             labels = [self._normal_label(section, i) for i in normal]
-            applicable = [
-                i for i in section.items if is_finding_item(i) and self._applicable(i)
-            ]
+            applicable = [i for i in section.items if is_finding_item(i) and self._applicable(i)]
             both = all(
                 not i.bilateral or None not in (rec.get(i.id, "left"), rec.get(i.id, "right"))
                 for i in normal

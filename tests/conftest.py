@@ -40,7 +40,9 @@ def checklist() -> Checklist:
 
 
 #: The released 1.0.0 posterior thigh checklist, kept for the records that name it.
-CHECKLIST_V1 = TESTS.parent / "exam_tui" / "checklists" / "versions" / "posterior-thigh-pain-1.0.0.toml"
+CHECKLIST_V1 = (
+    TESTS.parent / "exam_tui" / "checklists" / "versions" / "posterior-thigh-pain-1.0.0.toml"
+)
 
 
 @pytest.fixture(scope="session")

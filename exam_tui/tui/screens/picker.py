@@ -43,7 +43,9 @@ def _started(s: RecordSummary) -> str:
 
 
 def _haystack(s: RecordSummary) -> str:
-    return f"{s.patient_id} {_started(s)} {s.status} {s.examiner} {s.path.name}".lower()
+    return (
+        f"{s.patient_id} {_started(s)} {s.status} {s.examiner} {s.checklist} {s.path.name}".lower()
+    )
 
 
 def flag_count(path: Path, checklist: Checklist | None) -> str:
@@ -99,7 +101,7 @@ class RecordPicker(ModalScreen[Path | None]):
             yield Static(self.title_text, classes="title")
             yield Input(
                 self.initial_filter,
-                placeholder="filter: patient id, date, status, examiner",
+                placeholder="filter: patient id, date, status, examiner, exam",
                 id="filter",
             )
             yield DataTable(id="records", cursor_type="row", zebra_stripes=True)
@@ -114,6 +116,7 @@ class RecordPicker(ModalScreen[Path | None]):
         table.add_column("Status", key="status")
         table.add_column("Flags", key="flags")
         table.add_column("Examiner", key="examiner")
+        table.add_column("Exam", key="exam")
         self.watch(table, "scroll_y", lambda _: self._count_visible_flags_soon(), init=False)
         self.query_one("#filter", Input).focus()
         if self.given is not None:
@@ -170,6 +173,7 @@ class RecordPicker(ModalScreen[Path | None]):
                     clean(s.error or s.status),
                     flags,
                     clean(s.examiner),
+                    clean(s.checklist),
                     key=str(s.path),
                 )
         count = self.query_one("#count", Static)
