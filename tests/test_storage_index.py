@@ -282,6 +282,7 @@ def _expected(text: str, path: Path) -> storage.RecordSummary:
         str(data["status"]),
         str(data["exam"].get("examiner", "")),
         error=None if aware or started is None else storage.BAD_STARTED_AT,
+        checklist=str(data.get("checklist", "")),
     )
 
 
