@@ -309,8 +309,23 @@ class _Summary:
             if any(rec.get(i.id, s) is None and self._shown(i, s) for s in slots_of(i))
         ]
         title = section.title
+        screening_rules = {r.id for r in self.cl.rules if r.screening_section}
+        ids = {i.id for i in section.items}
+        contradicted = [
+            self.cl.items[i].label
+            for w in self.ev.warnings
+            if w.id not in screening_rules
+            for i in w.items
+            if i in ids and i in self.cl.items
+        ]
         if not pos and not missing:
-            o.para(f"{title}: screened, all negative")
+            if contradicted:
+                o.para(
+                    f"{title}: all answered negative, but contradicted by a finding"
+                    f" ({_join(list(dict.fromkeys(contradicted)))}: see WARNING above)"
+                )
+            else:
+                o.para(f"{title}: screened, all negative")
             if neg:
                 o.para("Asked: " + _join([i.label for i in neg]) + ".", 2)
         else:
