@@ -1011,7 +1011,7 @@ def test_reduced_reflex_against_a_clonic_side_is_read_as_both(cl: Checklist) -> 
     assert ev.pattern is not None and ev.pattern.score("radicular") == 0
 
 
-# ----------------------------------------------------------------------------- consistency (issue 14)
+# ----------------------------------------------------------------------- consistency (issue 14)
 
 
 def warning_ids(cl: Checklist, rec: Record, prior: Record | None = None) -> list[str]:
