@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from exam_tui import kinds
 from exam_tui.checklist import Checklist, Item
 from exam_tui.errors import RecordError
-from exam_tui.record import Record, Side
+from exam_tui.record import Record, Side, patient_key
 
 if TYPE_CHECKING:
     from exam_tui.storage import LoadedRecord
@@ -110,7 +110,7 @@ def check_same_patient(prior: LoadedRecord, current: LoadedRecord) -> None:
     """Refuse (RecordError naming the prior file) to relate two records that are not an earlier
     and a later exam of the same patient: a comparison across patients would be a clinical error."""
     old_id, new_id = prior.record.patient.id.strip(), current.record.patient.id.strip()
-    if old_id != new_id:
+    if patient_key(old_id) != patient_key(new_id):
         raise RecordError(
             f"is an exam of patient {old_id!r}, but {current.path} is of patient {new_id!r}: "
             "refusing to compare exams of different patients",
@@ -338,7 +338,7 @@ def latest_prior(
         if (
             summary.error
             or summary.started_at is None
-            or summary.patient_id.strip() != patient_id.strip()
+            or patient_key(summary.patient_id) != patient_key(patient_id)
         ):
             continue
         if _aware(summary.started_at) >= limit or (
@@ -349,6 +349,6 @@ def latest_prior(
             loaded = load_record(summary.path)
         except RecordError:
             continue
-        if loaded.record.patient.id.strip() == patient_id.strip():
+        if patient_key(loaded.record.patient.id) == patient_key(patient_id):
             return loaded
     return None

@@ -270,8 +270,10 @@ def parse(raw: Any) -> Condition:
     readings = raw["pattern"]
     if isinstance(readings, str):
         readings = [readings]
-    if not isinstance(readings, list) or not readings or not all(
-        isinstance(r, str) for r in readings
+    if (
+        not isinstance(readings, list)
+        or not readings
+        or not all(isinstance(r, str) for r in readings)
     ):
         raise ConditionSyntaxError("'pattern' needs a reading or a list of readings")
     return PatternIs(tuple(readings))
@@ -295,6 +297,16 @@ class Findings(Protocol):
     """What evaluation needs from a record: a value per item and side."""
 
     def get(self, item: str, side: Side | None) -> Value | None: ...
+
+
+class _NoFindings:
+    """An exam with nothing recorded (for conditions that only look at pattern scores)."""
+
+    def get(self, item: str, side: Side | None) -> Value | None:
+        return None
+
+
+NO_FINDINGS: Findings = _NoFindings()
 
 
 def _never_bilateral(_item: str) -> bool:

@@ -71,9 +71,7 @@ class Kind:
 REFLEX_WORDS: dict[int, str] = {0: "absent", 1: "reduced", 2: "normal", 3: "brisk", 4: "clonus"}
 
 KINDS: dict[str, Kind] = {
-    "yes_no": Kind(
-        "yes_no", ("yes", "no"), {"y": "yes", "n": "no"}, "no", {"no": 0, "yes": 1}
-    ),
+    "yes_no": Kind("yes_no", ("yes", "no"), {"y": "yes", "n": "no"}, "no", {"no": 0, "yes": 1}),
     "sign": Kind(
         "sign",
         ("positive", "negative", "equivocal"),

@@ -108,7 +108,7 @@ class PatternResult:
         raise AttributeError(name)
 
     def counts_text(self) -> str:
-        """"radicular 3/4, hamstring 0/4"."""
+        """ "radicular 3/4, hamstring 0/4"."""
         return ", ".join(f"{g.id} {g.points}/{g.max}" for g in self.groups)
 
 
@@ -347,7 +347,7 @@ def read_pattern(checklist: Checklist, scores: dict[str, int]) -> str | None:
     compiled = _compiled(checklist)
     if not compiled.readings:
         return None
-    score_ctx = cond.Context(findings=Record.model_construct(findings={}), scores=scores)
+    score_ctx = cond.Context(findings=cond.NO_FINDINGS, scores=scores)
     for rid, when in compiled.readings:
         if when is None or cond.evaluate(when, score_ctx)[0]:
             return rid

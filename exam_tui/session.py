@@ -6,7 +6,7 @@ imports Textual.
 
 Saving: every change is written at once with :func:`storage.save_record` (atomic, and
 conflict-checked against the file as we last loaded or saved it). The first save of a new
-exam creates the file with :func:`storage.new_record_path` in ``records_dir``. A failed save
+exam creates the file with :func:`storage.create_record` in ``records_dir``. A failed save
 raises :class:`~exam_tui.errors.RecordError` (or ``RecordConflictError``) *after* the change
 was made in memory: the screen still shows it, ``dirty`` stays true, and the next change
 tries the save again.
@@ -732,9 +732,8 @@ class ExamSession:
                     f"cannot create the records folder ({exc.strerror or exc})",
                     path=self.records_dir,
                 ) from None
-            path = storage.new_record_path(self.records_dir, self.record)
-            self.fingerprint = storage.save_record(path, self.record, None)
-            self.path = path
+            # Created exclusively: a second exam of this patient in the same second gets "-2".
+            self.path, self.fingerprint = storage.create_record(self.records_dir, self.record)
         else:
             self.fingerprint = storage.save_record(self.path, self.record, self.fingerprint)
         self.dirty = False

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -14,6 +13,7 @@ from exam_tui import kinds, rules
 from exam_tui.checklist import URGENCY_LABELS, Checklist, Item, Section, urgency_rank
 from exam_tui.conditions import SIDES, ItemTest, Side
 from exam_tui.record import Record, is_shown
+from exam_tui.textclean import clean as _clean
 
 #: Narrower requests are rendered at this width (the indents need room). The CLI refuses
 #: less than 40; the app's summary screen may be narrower, and must not crash on it.
@@ -25,24 +25,6 @@ UNIT_SYMBOLS = kinds.UNIT_SYMBOLS
 
 
 # ----------------------------------------------------------------------------- text helpers
-
-
-def _clean(text: str) -> str:
-    """User text on one line, with control and bidi-override characters made visible.
-
-    A note could contain an ANSI escape or a right-to-left override that would recolour the
-    reader's terminal or reorder what they read; neither belongs in a clinical note.
-    """
-    out = []
-    for ch in text:
-        cat = unicodedata.category(ch)
-        if ch in "\t\r\n\v\f" or cat in ("Zl", "Zp"):
-            out.append(" ")
-        elif cat == "Cc" or (cat == "Cf" and ch not in "\u00ad\u200b\u200c\u200d"):
-            out.append("\ufffd")
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -194,9 +176,7 @@ class _Summary:
         screening_ids = {s.id for s in self.screening_sections}
         self.history = [s for s in checklist.sections if s.role == "history"]
         self.exam_sections = [
-            s
-            for s in checklist.sections
-            if s.role != "history" and s.id not in screening_ids
+            s for s in checklist.sections if s.role != "history" and s.id not in screening_ids
         ]
         #: Sections whose positive findings are listed under their own heading.
         self.listed_sections = [
@@ -329,8 +309,23 @@ class _Summary:
             if any(rec.get(i.id, s) is None and self._shown(i, s) for s in slots_of(i))
         ]
         title = section.title
+        screening_rules = {r.id for r in self.cl.rules if r.screening_section}
+        ids = {i.id for i in section.items}
+        contradicted = [
+            self.cl.items[i].label
+            for w in self.ev.warnings
+            if w.id not in screening_rules
+            for i in w.items
+            if i in ids and i in self.cl.items
+        ]
         if not pos and not missing:
-            o.para(f"{title}: screened, all negative")
+            if contradicted:
+                o.para(
+                    f"{title}: all answered negative, but contradicted by a finding"
+                    f" ({_join(list(dict.fromkeys(contradicted)))}: see WARNING above)"
+                )
+            else:
+                o.para(f"{title}: screened, all negative")
             if neg:
                 o.para("Asked: " + _join([i.label for i in neg]) + ".", 2)
         else:
@@ -479,9 +474,7 @@ class _Summary:
             if not normal:
                 continue
             labels = [self._normal_label(section, i) for i in normal]
-            applicable = [
-                i for i in section.items if is_finding_item(i) and self._applicable(i)
-            ]
+            applicable = [i for i in section.items if is_finding_item(i) and self._applicable(i)]
             both = all(
                 not i.bilateral or None not in (rec.get(i.id, "left"), rec.get(i.id, "right"))
                 for i in normal

@@ -198,6 +198,9 @@ EXPECTED_RULES = {
     "R16": ("routine", None, {"referral"}),
     "P1": ("urgent", "emergency", {"imaging", "referral"}),
     "R12": ("warning", None, set()),
+    # Consistency checks (issue 14): a red-flag answer contradicted by a finding.
+    "W1": ("warning", None, set()),
+    "W2": ("warning", None, set()),
 }
 
 

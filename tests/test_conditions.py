@@ -59,9 +59,7 @@ def holds(raw: dict[str, Any], values: dict[tuple[str, str | None], Any], **kw: 
 
 def test_item_test_either_side_by_default_and_cites_each_side() -> None:
     c = cond.parse({"item": "tap", "is": "positive"})
-    ok, matches = cond.evaluate(
-        c, ctx({("tap", "left"): "positive", ("tap", "right"): "positive"})
-    )
+    ok, matches = cond.evaluate(c, ctx({("tap", "left"): "positive", ("tap", "right"): "positive"}))
     assert ok and matches == [cond.Match("tap", "left"), cond.Match("tap", "right")]
     assert not holds({"item": "tap", "is": "positive"}, {("tap", "left"): "negative"})
 
@@ -114,7 +112,10 @@ def test_several_tests_in_one_item_test_hold_on_the_same_side() -> None:
 def test_side_binding_and_other_side() -> None:
     raw = {
         "side": "left",
-        "all": [{"item": "tap", "is": "positive"}, {"item": "feel", "side": "other", "is": "absent"}],
+        "all": [
+            {"item": "tap", "is": "positive"},
+            {"item": "feel", "side": "other", "is": "absent"},
+        ],
     }
     assert holds(raw, {("tap", "left"): "positive", ("feel", "right"): "absent"})
     assert not holds(raw, {("tap", "left"): "positive", ("feel", "left"): "absent"})
@@ -131,14 +132,18 @@ def test_on_same_needs_every_finding_on_one_side() -> None:
 
 
 def test_on_both_allows_different_findings_on_each_side() -> None:
-    named = {"weak": cond.parse({"any": [{"item": "grip", "le": 4}, {"item": "feel", "is": "absent"}]})}
+    named = {
+        "weak": cond.parse({"any": [{"item": "grip", "le": 4}, {"item": "feel", "is": "absent"}]})
+    }
     raw = {"on": "both", "ref": "weak"}
     c = cond.parse(raw)
     ok, matches = cond.evaluate(
         c, ctx({("grip", "left"): 3, ("feel", "right"): "absent"}, named=named)
     )
     assert ok and set(matches) == {cond.Match("grip", "left"), cond.Match("feel", "right")}
-    assert not cond.evaluate(c, ctx({("grip", "left"): 3, ("feel", "left"): "absent"}, named=named))[0]
+    assert not cond.evaluate(
+        c, ctx({("grip", "left"): 3, ("feel", "left"): "absent"}, named=named)
+    )[0]
 
 
 def test_same_inside_both_reads_each_side_in_turn() -> None:
@@ -158,15 +163,29 @@ def test_same_inside_both_reads_each_side_in_turn() -> None:
 def test_at_least() -> None:
     raw = {
         "at_least": 2,
-        "of": [{"item": "fire", "is": "yes"}, {"item": "grip", "le": 4}, {"item": "tap", "is": "positive"}],
+        "of": [
+            {"item": "fire", "is": "yes"},
+            {"item": "grip", "le": 4},
+            {"item": "tap", "is": "positive"},
+        ],
     }
     assert holds(raw, {("fire", None): "yes", ("grip", "left"): 3})
     assert not holds(raw, {("fire", None): "yes"})
 
 
 def test_worse_by_and_newly_compare_with_the_previous_exam() -> None:
-    prior = {("grip", "left"): 5, ("tap", "left"): "negative", ("jerk", "left"): 2, ("weeks", None): 4}
-    now = {("grip", "left"): 4, ("tap", "left"): "positive", ("jerk", "left"): 3, ("weeks", None): 6}
+    prior = {
+        ("grip", "left"): 5,
+        ("tap", "left"): "negative",
+        ("jerk", "left"): 2,
+        ("weeks", None): 4,
+    }
+    now = {
+        ("grip", "left"): 4,
+        ("tap", "left"): "positive",
+        ("jerk", "left"): 3,
+        ("weeks", None): 6,
+    }
     assert holds({"item": "grip", "worse_by": 1}, now, prior=prior)
     assert not holds({"item": "grip", "worse_by": 2}, now, prior=prior)
     assert holds({"item": "tap", "newly": "positive"}, now, prior=prior)
@@ -184,7 +203,9 @@ def test_worse_by_and_newly_compare_with_the_previous_exam() -> None:
     ("old", "new", "steps"),
     [(2, 1, 1), (3, 1, 1), (2, 0, 2), (3, 2, 0), (2, 3, 0), (2, 4, 1), (4, 1, 1), (1, 2, -1)],
 )
-def test_reflex_worsening_counts_steps_below_normal_and_clonus(old: int, new: int, steps: int) -> None:
+def test_reflex_worsening_counts_steps_below_normal_and_clonus(
+    old: int, new: int, steps: int
+) -> None:
     from exam_tui import kinds
 
     assert kinds.worsening(ITEMS["jerk"], old, new) == steps  # type: ignore[arg-type]

@@ -35,7 +35,9 @@ def paw() -> Checklist:
     return load_checklist(PAW)
 
 
-def record(paw: Checklist, values: dict[tuple[str, str | None], Any], when: datetime = NOV) -> Record:
+def record(
+    paw: Checklist, values: dict[tuple[str, str | None], Any], when: datetime = NOV
+) -> Record:
     rec = new_record(paw, "PAW-1", "Dr Zed", "left", started_at=when)
     for (item, side), value in values.items():
         rec.set_value(paw.items[item], side, value, at=when)
@@ -163,12 +165,14 @@ def test_progression_rule_against_the_previous_exam(
     assert not BUNDLED_WORDS.search(compared)
 
 
-def test_loader_names_problems_with_the_new_forms(tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+def test_loader_names_problems_with_the_new_forms(
+    tmp_path: Path, run_cli: Callable[..., Any]
+) -> None:
     text = PAW.read_text()
     bad = (
         text.replace('{ score = "alpha", ge = 2 }', '{ score = "delta", ge = 2 }')
         .replace('when = { pattern = ["gamma"] }', 'when = { pattern = ["omega"] }')
-        .replace('normal = 5\n', 'normal = 7\n')
+        .replace("normal = 5\n", "normal = 7\n")
         .replace('{ rule = "Z1" }', '{ rule = "Z99" }')
         .replace('worse = "lower"\n', "")
         .replace('{ item = "pr_grip", worse_by = 1 }', '{ item = "pr_angle", worse_by = 1 }')

@@ -1009,3 +1009,36 @@ def test_reduced_reflex_against_a_clonic_side_is_read_as_both(cl: Checklist) -> 
     assert ev.pattern is not None and ev.pattern.score("radicular") == 1
     ev = evaluate(cl, build(cl, {"reflex_achilles": (2, 4)}))
     assert ev.pattern is not None and ev.pattern.score("radicular") == 0
+
+
+# ----------------------------------------------------------------------- consistency (issue 14)
+
+
+def warning_ids(cl: Checklist, rec: Record, prior: Record | None = None) -> list[str]:
+    return [w.id for w in evaluate(cl, rec, prior).warnings]
+
+
+def test_progressive_weakness_no_with_a_progression_flag_is_a_warning(cl: Checklist) -> None:
+    prior = build(cl, {"strength_great_toe_extension": (5, 5)}, started=PRIOR_DAY)
+    rec = build(cl, {"strength_great_toe_extension": (4, 5)})  # progressive weakness: "no"
+    assert "P1" in flag_ids(cl, rec, prior)
+    assert "W1" in warning_ids(cl, rec, prior)
+    assert "W1" not in [f.id for f in evaluate(cl, rec, prior).flags]  # never a flag
+    text = render(cl, rec, prior)
+    assert (
+        "WARNING — Red-flag answer contradicted by the exam: Consider re-asking the patient:"
+        " progressive weakness was answered no" in text
+    )
+    assert "Red flags: screened, all negative" not in text
+    assert "Red flags: all answered negative, but contradicted by a finding" in text
+    # Answered yes, or no progression: no contradiction.
+    rec.set_value(cl.items["progressive_weakness"], None, "yes")
+    assert "W1" not in warning_ids(cl, rec, prior)
+    assert "W1" not in warning_ids(cl, build(cl, {"strength_great_toe_extension": (5, 5)}), prior)
+
+
+def test_saddle_anaesthesia_no_with_reduced_saddle_sensation_is_a_warning(cl: Checklist) -> None:
+    rec = build(cl, {"sensation_saddle": "reduced"})
+    assert "W2" in warning_ids(cl, rec) and "R1" in flag_ids(cl, rec)
+    assert "W2" not in warning_ids(cl, build(cl, {"sensation_saddle": "normal"}))
+    assert "W2" not in warning_ids(cl, build(cl, {"sensation_saddle": "absent"}, screened=False))

@@ -49,9 +49,7 @@ EXAM_COMMANDS: tuple[Command, ...] = (
         "Previous section",
         footer=False,
     ),
-    Command(
-        "side('left')", "left,h", "← h", "left", "Left side of a bilateral item", footer=False
-    ),
+    Command("side('left')", "left,h", "← h", "left", "Left side of a bilateral item", footer=False),
     Command(
         "side('right')",
         "right,l",

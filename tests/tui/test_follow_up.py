@@ -39,6 +39,8 @@ def checklist(checklist_v1: Checklist) -> Checklist:
     """These screens were drawn for posterior-thigh-pain 1.0.0's strength section (follow-up
     display, not clinical content): the app runs on it here."""
     return checklist_v1
+
+
 RECORDS = Path("records")
 
 

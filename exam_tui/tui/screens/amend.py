@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from exam_tui.session import ExamSession
+from exam_tui.textclean import clean
 from exam_tui.timefmt import local_time_text
 
 
@@ -82,7 +83,8 @@ def amendment_table(session: ExamSession) -> Table | Text:
             what += " (note)"
         old = "—" if a.old is None else str(a.old)
         new = "—" if a.new is None else str(a.new)
-        table.add_row(local_time_text(a.at), a.by, what, f"{old} → {new}", a.reason or "")
+        row = (local_time_text(a.at), a.by, what, f"{old} → {new}", a.reason or "")
+        table.add_row(*map(clean, row))  # a record file is text anyone could have edited
     return table
 
 
@@ -121,7 +123,8 @@ class ClashList(ModalScreen[None]):
         with Vertical(id="dialog"):
             yield Static("Changed in both windows: the file's value was kept", classes="title")
             with VerticalScroll():
-                yield Static(Text("\n".join(f"· {c}" for c in self.clashes)), id="clashes")
+                text = "\n".join(f"· {clean(c)}" for c in self.clashes)
+                yield Static(Text(text), id="clashes")
             yield Static("enter/esc back to the exam (check these items)", classes="hint")
 
     def action_close(self) -> None:

@@ -18,6 +18,7 @@ from textual.worker import get_current_worker
 from exam_tui.errors import RecordConflictError, RecordError
 from exam_tui.session import ExamSession, answer_keys
 from exam_tui.storage import LoadedRecord
+from exam_tui.textclean import clean
 from exam_tui.tui.commands import exam_bindings
 from exam_tui.tui.widgets import FlagsPanel, ItemDetail, ItemTable, SectionList
 
@@ -74,9 +75,13 @@ class ExamScreen(Screen[None]):
         self._show_prior()
         self.refresh_view()
         warnings = self.session.warnings
+        # Once, on opening, before any answer: each in full as a notification (they can be
+        # several and long), and the first in the message line, which stays.
+        for warning in warnings:
+            self.notify(clean(warning), title="Record", severity="warning", timeout=8)
         if warnings:
             more = f" (+{len(warnings) - 1} more)" if len(warnings) > 1 else ""
-            self.say(f"Record: {warnings[0]}{more}", "warning")
+            self.say(f"Record: {warnings[0]}{more}", "warning")  # say() cleans it
         status = self.session.record.status
         if status != "draft":
             n = len(self.session.record.amendments)
@@ -129,6 +134,7 @@ class ExamScreen(Screen[None]):
         """Show a message in the message line (it stays until the next one): stacked
         notifications covered the table for seconds, and vanished before they were read."""
         style = {"error": "bold reverse", "warning": "bold"}.get(severity, "")
+        message = clean(message)  # record text (ids, warnings) never reaches the terminal raw
         line = self.query_one("#message", Static)
         line.update(Text(f" {message}", style=style, no_wrap=True, overflow="ellipsis"))
         line.set_class(severity == "error", "-error")
@@ -143,11 +149,13 @@ class ExamScreen(Screen[None]):
     def refresh_view(self) -> None:
         s = self.session
         bar = Text(no_wrap=True, overflow="ellipsis")
-        bar.append(f" {s.record.patient.id}", style="bold")
+        # Record text is cleaned before it reaches the terminal (an id or examiner with an
+        # escape sequence would otherwise retitle or recolour it): textclean.clean.
+        bar.append(f" {clean(s.record.patient.id)}", style="bold")
         affected = SIDE_MARK[s.record.exam.affected_side]
-        bar.append(f" · {s.record.exam.examiner or '?'}")
+        bar.append(f" · {clean(s.record.exam.examiner or '?')}")
         if self._amender_known and s.record.status != "draft" and s.user != s.record.exam.examiner:
-            bar.append(f" (amending: {s.user})")
+            bar.append(f" (amending: {clean(s.user)})")
         bar.append(f" · affected {affected} · ")
         status = s.record.status
         bar.append(

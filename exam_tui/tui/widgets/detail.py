@@ -8,6 +8,7 @@ from rich.text import Text
 from exam_tui import rules
 from exam_tui.checklist import Evidence, Item
 from exam_tui.session import ExamSession, answer_keys
+from exam_tui.textclean import clean, clean_lines
 from exam_tui.tui.widgets.text_panel import TextPanel
 
 
@@ -62,19 +63,20 @@ class ItemDetail(TextPanel):
             t.append(f"  root {item.root}", style="italic")
         value = session.value
         t.append("\nNow: ", style="dim")
-        t.append(rules.format_value(item, value) if value is not None else "not answered")
+        t.append(clean(rules.format_value(item, value)) if value is not None else "not answered")
         if value is not None:
             t.append("  (x clears)", style="dim")
         note = session.note()
         if note:
             # Right under the value, in full: at 80×24 a note at the end was cut off.
             t.append("\nNote: ", style="dim")
-            t.append(note.replace("\n", "\n      "), style="italic")  # each line under "Note:"
+            # Each line under "Note:", cleaned of anything a terminal would obey.
+            t.append(clean_lines(note).replace("\n", "\n      "), style="italic")
         if session.prior is not None:
             # The previous exam's value, never pre-filled: the clinician examines afresh.
             old = session.prior_value(item.id, side)
             t.append("\nWas: ", style="dim")
-            t.append(rules.format_value(item, old) if old is not None else "not recorded")
+            t.append(clean(rules.format_value(item, old)) if old is not None else "not recorded")
             t.append(f" on {session.prior_date}", style="dim")
             change = session.change(item, side)
             if change is not None:
