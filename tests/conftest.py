@@ -32,6 +32,15 @@ def _private_records_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     return folder
 
 
+@pytest.fixture(autouse=True)
+def _empty_settings_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty settings file: the developer's own config.toml never changes a test."""
+    path = tmp_path / "user-config.toml"
+    path.write_text("", "utf-8")
+    monkeypatch.setenv("EXAM_TUI_CONFIG", str(path))
+    return path
+
+
 @pytest.fixture(scope="session")
 def checklist() -> Checklist:
     """The bundled checklist (checklists/posterior-thigh-pain.toml)."""

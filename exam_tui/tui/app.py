@@ -129,7 +129,8 @@ class ExamApp(App[int]):
     # -- start flow ---------------------------------------------------------------------------
 
     def action_new_exam(self) -> None:
-        self.push_screen(NewExamDialog(), self._new_exam_result)
+        _, examiner, side = self.start_args  # the settings file's, filled in for the clinician
+        self.push_screen(NewExamDialog(None, examiner, side), self._new_exam_result)
 
     def action_open_record(self) -> None:
         from exam_tui.tui.screens.picker import RecordPicker
