@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from exam_tui import clipboard
 from exam_tui.checklist import Checklist
 from exam_tui.tui.app import ExamApp, create_app
 
@@ -18,6 +19,13 @@ FROZEN = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 def frozen_clock() -> datetime:
     """Always the same instant, so records, file names and pictures are deterministic."""
     return FROZEN
+
+
+@pytest.fixture(autouse=True)
+def _no_clipboard_tool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The summary's copy key never runs the developer's pbcopy or xclip (test_clipboard.py
+    puts a fake one on PATH)."""
+    monkeypatch.setattr(clipboard, "find_tool", lambda: None)
 
 
 @pytest.fixture
