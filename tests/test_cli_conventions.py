@@ -220,3 +220,18 @@ def test_no_settings_file_in_the_default_place_is_fine(
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert config.default_config_path().is_relative_to(tmp_path)
     assert config.load_config() == config.Config()
+
+
+# ----------------------------------------------------------------------------- README
+
+
+def test_readme_documents_install_settings_and_exit_status() -> None:
+    from exam_tui.config import SETTINGS
+
+    readme = (TESTS.parent / "README.md").read_text("utf-8")
+    for command in ("make run", "make test", "pipx install .", "uv tool install ."):
+        assert command in readme
+    for setting in SETTINGS:  # every setting the loader accepts has an example line
+        assert re.search(rf"^{setting} = ", readme, re.M), setting
+    for status in ("0", "1", "2"):
+        assert re.search(rf"^\| {status} \| ", readme, re.M), status
