@@ -20,8 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from exam_tui import __version__, rules
-from exam_tui.storage import load_record
+from exam_tui import __version__
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "proximal_hamstring_avulsion.toml"
@@ -116,16 +115,17 @@ def test_the_wheel_installed_elsewhere_validates_flags_and_summarises(
     assert oks and all(str(venv) in line for line in oks), validated.stdout
     assert "posterior-thigh-pain" in validated.stdout
 
-    flags = exam_tui("flags", "exam.toml", "--json")
-    assert flags.returncode == 0, flags.stderr
-    loaded = load_record(GOLDEN)
-    expected = rules.to_json(rules.evaluate(loaded.checklist, loaded.record))
-    assert json.loads(flags.stdout) == json.loads(json.dumps(expected))
-    assert json.loads(flags.stdout)["flags"], "the golden avulsion record raises a flag"
-
-    summary = exam_tui("summary", "exam.toml")
-    assert summary.returncode == 0, summary.stderr
-    assert summary.stdout == GOLDEN.with_suffix(".txt").read_text("utf-8")
+    # The same output as the suite's own (editable) install gives; the golden-file tests check
+    # that output's content.
+    out = {}
+    for command, *args in (["flags", "exam.toml", "--json"], ["summary", "exam.toml"]):
+        got = exam_tui(command, *args)
+        assert got.returncode == 0, got.stderr
+        expected = _run([sys.executable, "-m", "exam_tui", command, *args], cwd=folder, env=env)
+        assert got.stdout == expected.stdout, f"{command}: installed and checkout differ"
+        out[command] = got.stdout
+    assert json.loads(out["flags"])["flags"], "the avulsion record raises a flag"
+    assert "GOLD-AVULSION" in out["summary"]
 
     # the metadata a packager reads: the SPDX licence, with its text
     with zipfile.ZipFile(wheel) as zf:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
 from exam_tui import clipboard
 from exam_tui.checklist import Checklist
@@ -19,6 +21,20 @@ FROZEN = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 def frozen_clock() -> datetime:
     """Always the same instant, so records, file names and pictures are deterministic."""
     return FROZEN
+
+
+@pytest.fixture(autouse=True)
+def _steady_text_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text fields' cursors do not blink in tests: a picture taken more than 0.5 s after the
+    last key (a loaded machine) showed the record picker's filter cursor hidden, and failed."""
+    original = Input.__init__
+
+    @functools.wraps(original)
+    def init(self: Input, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        self.set_reactive(Input.cursor_blink, False)  # before mount: no blink timer runs
+
+    monkeypatch.setattr(Input, "__init__", init)
 
 
 @pytest.fixture(autouse=True)
