@@ -187,7 +187,7 @@ SCENARIOS: dict[str, dict[str, Any]] = {
 
 def wanted_value(checklist: Any, scenario: dict[str, Any], item_id: str, side: str | None) -> Any:
     """What the scenario records for this slot (None: leave it unanswered)."""
-    from exam_tui.checklist import NORMAL_VALUE
+    from exam_tui import kinds
 
     item = checklist.items[item_id]
     found = scenario["findings"].get(item_id)
@@ -195,7 +195,7 @@ def wanted_value(checklist: Any, scenario: dict[str, Any], item_id: str, side: s
         if item.bilateral:
             return found[0] if side == "left" else found[1]
         return found
-    return NORMAL_VALUE.get(item.kind)
+    return kinds.reference_normal(item)
 
 
 def build_record(

@@ -27,13 +27,13 @@ TARGET_S = 1.0
 LIST_CHILD = r"""
 import json, resource, sys, time, tracemalloc
 from pathlib import Path
-from exam_tui.storage import INDEX_NAME, list_records
+from exam_tui.storage import index_path, list_records
 folder = Path(sys.argv[1])
 rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t = time.perf_counter()
 rows = list_records(folder, index=False)  # every header read (no index)
 dt_noindex = time.perf_counter() - t
-(folder / INDEX_NAME).unlink(missing_ok=True)
+index_path(folder).unlink(missing_ok=True)
 t = time.perf_counter()
 rows = list_records(folder)  # no index yet: reads every header, writes the index
 dt_cold = time.perf_counter() - t

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -10,41 +11,40 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from exam_tui import conditions as cond
+from exam_tui import kinds
 from exam_tui.errors import ChecklistError
 
 Kind = Literal[
     "yes_no", "sign", "reflex", "mrc", "sensation", "plantar", "number", "choice", "text"
 ]
-Urgency = Literal["emergency", "urgent", "routine", "warning"]
+Urgency = Literal["emergency", "urgent", "soon", "routine", "warning"]
 Action = Literal["imaging", "referral"]
-Reading = Literal["radicular", "hamstring", "mixed", "indeterminate"]
+Role = Literal["history", "screening", "exam"]
 
-#: Allowed values of the enumerated kinds, in the order they are shown.
-KIND_VALUES: dict[str, tuple[str | int, ...]] = {
-    "yes_no": ("yes", "no"),
-    "sign": ("positive", "negative", "equivocal"),
-    "reflex": (0, 1, 2, 3, 4),
-    "mrc": (0, 1, 2, 3, 4, 5),
-    "sensation": ("normal", "reduced", "absent", "increased"),
-    "plantar": ("flexor", "extensor", "equivocal"),
+#: Flag urgencies, most urgent first, with the words people read. Defined once: rules sort by
+#: this order, the summary and the app print these labels, JSON carries the names.
+URGENCY_ORDER: tuple[str, ...] = ("emergency", "urgent", "soon", "routine")
+URGENCY_LABELS: dict[str, str] = {
+    "emergency": "EMERGENCY (same day)",
+    "urgent": "URGENT (within days)",
+    "soon": "SOON (within about 2 weeks)",
+    "routine": "ROUTINE",
 }
 
-#: The value `N` ("rest normal") fills in; numbers, choices and text have none.
-NORMAL_VALUE: dict[str, str | int] = {
-    "yes_no": "no",
-    "sign": "negative",
-    "reflex": 2,
-    "mrc": 5,
-    "sensation": "normal",
-    "plantar": "flexor",
-}
+
+def urgency_rank(urgency: str) -> int:
+    """0 for the most urgent; warnings and unknown words after every flag."""
+    return URGENCY_ORDER.index(urgency) if urgency in URGENCY_ORDER else len(URGENCY_ORDER)
+
 
 #: The bundled checklists ship inside the package (package data), so an installed wheel finds
-#: them; the repository's top-level ``checklists/`` is a link to this folder for authors.
+#: them; the repository's top-level ``checklists/`` is a link to this folder for authors. Older
+#: released versions live in its ``versions/`` folder and are never edited.
 CHECKLIST_DIR = Path(__file__).resolve().parent / "checklists"
-DEFAULT_CHECKLIST = CHECKLIST_DIR / "posterior-thigh-pain.toml"
+#: The checklist an exam starts on when none is named.
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+CHECKLIST_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
 
 class _Strict(BaseModel):
@@ -83,10 +83,24 @@ class Item(_Strict):
     root: str | None = None
     evidence: list[Evidence] = Field(default_factory=list)
     show_when: dict[str, Any] | None = None
+    #: The only value the N key ("rest normal") may record; None: never filled automatically.
+    normal: str | int | float | None = None
+    #: Numbers: which direction is worse (follow-up comparison, ``worse_by``).
+    worse: Literal["higher", "lower"] | None = None
+    #: Bilateral items: how the summary words an abnormal value on a side
+    #: ({side}, {other_side}, {side_noun}, {value}).
+    positive_text: str | None = None
 
     @model_validator(mode="after")
     def _kind_fields(self) -> Item:
         problems = []
+        if self.worse is not None and self.kind != "number":
+            problems.append(f"worse only applies to numbers, not {self.kind}")
+        if self.positive_text is not None:
+            try:
+                self.positive_text.format(side="L", other_side="R", side_noun="x", value="v")
+            except (KeyError, IndexError, ValueError) as exc:
+                problems.append(f"positive_text: unknown placeholder or brace ({exc})")
         if self.kind == "number":
             if self.min is None or self.max is None:
                 problems.append("a number needs min and max")
@@ -110,49 +124,32 @@ class Item(_Strict):
             raise ValueError("; ".join(problems))
         return self
 
-    def allowed_values(self) -> tuple[str | int, ...] | None:
+    @model_validator(mode="after")
+    def _normal_allowed(self) -> Item:
+        if self.normal is not None and self.kind == "text":
+            raise ValueError("a text item has no normal value")
+        if self.normal is not None and (self.kind != "number" or self.min is not None):
+            try:
+                kinds.check_value(self, self.normal)
+            except ValueError as exc:
+                raise ValueError(f"normal: {exc}") from None
+        return self
+
+    def allowed_values(self) -> tuple[str | int | float, ...] | None:
         """The closed set of values of this item, or None for number and text."""
-        if self.kind == "choice":
-            return tuple(self.options or ())
-        return KIND_VALUES.get(self.kind)
+        return kinds.allowed_values(self)
 
     def option_label(self, value: str) -> str:
-        return self.option_labels.get(value, value.replace("_", " "))
+        return kinds.option_label(self, value)
 
     def check_value(self, value: Any) -> str | int | float:
         """Return the value if it is valid for this item, else raise ValueError saying why."""
-        if isinstance(value, bool):
-            raise ValueError(f"{value!r} is not a valid {self.kind} value")
-        if self.kind == "text":
-            if not isinstance(value, str):
-                raise ValueError("text must be a string")
-            return value
-        if self.kind == "number":
-            if not isinstance(value, int | float) or value != value:  # NaN
-                raise ValueError(f"{value!r} is not a number")
-            assert self.min is not None and self.max is not None
-            if not self.min <= value <= self.max:
-                unit = f" {self.unit}" if self.unit else ""
-                raise ValueError(f"{value:g} is outside {self.min:g}–{self.max:g}{unit}")
-            if self.integer and value != int(value):
-                raise ValueError(f"{value:g} must be a whole number")
-            return int(value) if self.integer or isinstance(value, int) else value
-        allowed = self.allowed_values() or ()
-        if self.kind in ("reflex", "mrc"):
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
-            if not isinstance(value, int) or value not in allowed:
-                raise ValueError(
-                    f"{value!r} is not a valid {self.kind} grade ({allowed[0]}–{allowed[-1]})"
-                )
-            return value
-        if value not in allowed:
-            raise ValueError(f"{value!r} is not one of {', '.join(map(str, allowed))}")
-        return str(value)
+        return kinds.check_value(self, value)
 
     @property
-    def normal_value(self) -> str | int | None:
-        return NORMAL_VALUE.get(self.kind)
+    def normal_value(self) -> str | int | float | None:
+        """What N may record (the item's ``normal``), or None."""
+        return self.normal
 
 
 class Section(_Strict):
@@ -160,7 +157,11 @@ class Section(_Strict):
     title: str
     #: Default for the items of this section; an item may say otherwise.
     bilateral: bool = False
+    #: What the N key does here, and how the summary reports the section.
+    role: Role = "exam"
     intro: str | None = None
+    #: Positive findings of this section are listed under this heading in the summary.
+    summary_heading: str | None = None
     items: list[Item] = Field(min_length=1)
 
     @model_validator(mode="before")
@@ -176,9 +177,11 @@ class Section(_Strict):
 
 
 class Escalation(_Strict):
-    urgency: Literal["emergency", "urgent"]
+    urgency: Literal["emergency", "urgent", "soon"]
     when: dict[str, Any]
     reason: str
+    #: Replaces the rule's advice when the flag is escalated.
+    advice: str | None = None
 
 
 class Rule(_Strict):
@@ -214,22 +217,115 @@ class PatternPoint(_Strict):
     when: dict[str, Any]
 
 
-class Pattern(_Strict):
-    """The radicular and hamstring point counts (a summary of findings, not a diagnosis)."""
+class PatternGroup(_Strict):
+    """A named group of points (e.g. the findings that point to a nerve root)."""
 
-    radicular: list[PatternPoint]
-    hamstring: list[PatternPoint]
-    #: Any objective neurological deficit: the picture is then never called purely muscular.
-    neuro_deficit: dict[str, Any]
+    id: str = Field(pattern=ID_PATTERN)
+    title: str
+    points: list[PatternPoint] = Field(min_length=1)
+
+
+class PatternReading(_Strict):
+    """One row of the reading table; the last has no ``when`` (the fallback)."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    label: str
+    when: dict[str, Any] | None = None
+
+
+class PatternOverride(_Strict):
+    """A finding that changes a reading (e.g. a deficit: never purely muscular)."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    when: dict[str, Any]
+    from_: list[str] = Field(alias="from", min_length=1)
+    to: str
+    #: Said when the override changes the reading; {findings} lists what satisfied it.
+    note: str = ""
+    #: Said when the condition holds but the reading was not changed.
+    held_note: str = ""
+    held_note_unless: list[str] = Field(default_factory=list)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+DEFAULT_PATTERN_TITLE = "Pattern (a summary of findings, not a diagnosis)"
+
+
+class Pattern(_Strict):
+    """Point counts in named groups, read by a table (a summary of findings, not a diagnosis)."""
+
+    title: str = DEFAULT_PATTERN_TITLE
+    groups: list[PatternGroup] = Field(min_length=1)
+    readings: list[PatternReading] = Field(min_length=1)
+    overrides: list[PatternOverride] = Field(default_factory=list)
     source: str = ""
     note: str = ""
 
+    @model_validator(mode="after")
+    def _table(self) -> Pattern:
+        problems = []
+        if self.readings[-1].when is not None:
+            problems.append("the last reading must have no 'when' (it is the fallback)")
+        problems += [
+            f"reading {r.id!r} needs a 'when' (only the last reading has none)"
+            for r in self.readings[:-1]
+            if r.when is None
+        ]
+        ids = [r.id for r in self.readings]
+        if len(set(ids)) != len(ids):
+            problems.append("readings repeat an id")
+        groups = [g.id for g in self.groups]
+        if len(set(groups)) != len(groups):
+            problems.append("groups repeat an id")
+        for o in self.overrides:
+            bad = sorted({*o.from_, o.to, *o.held_note_unless} - set(ids))
+            if bad:
+                problems.append(f"override {o.id!r} names unknown reading(s) {bad}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def group(self, group_id: str) -> PatternGroup | None:
+        return next((g for g in self.groups if g.id == group_id), None)
+
+    def reading_label(self, reading: str) -> str:
+        return next((r.label for r in self.readings if r.id == reading), reading)
+
+
+class Texts(_Strict):
+    """The checklist's own words."""
+
+    #: The word for a side: "left leg", "right arm".
+    side_noun: str = "side"
+    #: Said only when no flag fires (warnings never count).
+    no_flags: str | None = None
+    #: Follows the no-flags sentence in `exam-tui flags`.
+    no_flags_detail: str | None = None
+
+
+class FlagRef(_Strict):
+    """A rule that fired, optionally at a given urgency."""
+
+    rule: str
+    urgency: Literal["emergency", "urgent", "soon", "routine"] | None = None
+
+
+class SafetyNet(_Strict):
+    """The advice that ends every summary, and what replaces it once its danger is flagged."""
+
+    text: str | None = None
+    replaced_by: str | None = None
+    replaced_when: list[FlagRef] = Field(default_factory=list)
+
 
 class Checklist(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    id: str = Field(pattern=CHECKLIST_ID_PATTERN)
     version: str
     title: str
     description: str = ""
+    texts: Texts = Field(default_factory=Texts)
+    safety_net: SafetyNet = Field(default_factory=SafetyNet)
     sections: list[Section] = Field(min_length=1)
     conditions: dict[str, dict[str, Any]] = Field(default_factory=dict)
     rules: list[Rule] = Field(default_factory=list)
@@ -259,6 +355,26 @@ class Checklist(_Strict):
         return {name: cond.parse(raw) for name, raw in self.conditions.items()}
 
     @cached_property
+    def reading_dependent(self) -> frozenset[str]:
+        """Named conditions that look at the pattern reading, directly or through refs."""
+        named = self.named_conditions
+        direct = {
+            n for n, c in named.items() if any(isinstance(x, cond.PatternIs) for x in cond.walk(c))
+        }
+        refs = {
+            n: {x.name for x in cond.walk(c) if isinstance(x, cond.Ref)} for n, c in named.items()
+        }
+        out = set(direct)
+        changed = True
+        while changed:
+            changed = False
+            for n, rs in refs.items():
+                if n not in out and rs & out:
+                    out.add(n)
+                    changed = True
+        return frozenset(out)
+
+    @cached_property
     def show_conditions(self) -> dict[str, cond.Condition]:
         return {i.id: cond.parse(i.show_when) for i in self.items.values() if i.show_when}
 
@@ -269,6 +385,41 @@ class Checklist(_Strict):
     def is_bilateral(self, item_id: str) -> bool:
         item = self.items.get(item_id)
         return bool(item and item.bilateral)
+
+    @property
+    def version_key(self) -> tuple[int, ...]:
+        return version_key(self.version)
+
+    @cached_property
+    def uses_prior(self) -> bool:
+        """Whether any rule compares with the patient's previous exam."""
+        named = self.named_conditions
+        seen: set[str] = set()
+
+        def prior_in(c: cond.Condition) -> bool:
+            for node in cond.walk(c):
+                if isinstance(node, cond.ItemTest) and any(
+                    op in cond.PRIOR_OPS for op, _ in node.tests
+                ):
+                    return True
+                if isinstance(node, cond.Ref) and node.name not in seen and node.name in named:
+                    seen.add(node.name)
+                    if prior_in(named[node.name]):
+                        return True
+            return False
+
+        conds = list(self.rule_conditions.values()) + [
+            cond.parse(r.escalate.when) for r in self.rules if r.escalate
+        ]
+        return any(prior_in(c) for c in conds)
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """``"2.10.0"`` sorts after ``"2.9.1"``."""
+    try:
+        return tuple(int(p) for p in version.split("."))
+    except ValueError:
+        return (-1,)
 
 
 # ----------------------------------------------------------------------------- loading
@@ -327,7 +478,13 @@ def _semantic_problems(data: dict[str, Any]) -> list[str]:
     raw_conditions = data.get("conditions")
     conditions: dict[str, Any] = raw_conditions if isinstance(raw_conditions, dict) else {}
 
-    def check(raw: Any, where: str, *, allow_pattern: bool) -> None:
+    pattern = data.get("pattern") if isinstance(data.get("pattern"), dict) else None
+    readings = {r.get("id") for r in _dicts(pattern.get("readings"))} if pattern else set()
+    groups = {g.get("id") for g in _dicts(pattern.get("groups"))} if pattern else set()
+
+    def check(
+        raw: Any, where: str, *, allow_pattern: bool = False, allow_score: bool = False
+    ) -> None:
         try:
             tree = cond.parse(raw)
         except cond.ConditionSyntaxError as exc:
@@ -338,10 +495,18 @@ def _semantic_problems(data: dict[str, Any]) -> list[str]:
                 problems.append(f"{where}: refers to unknown condition {node.name!r}")
             if isinstance(node, cond.PatternIs):
                 if not allow_pattern:
-                    problems.append(f"{where}: a pattern reading cannot be used here")
-                bad = set(node.readings) - {"radicular", "hamstring", "mixed", "indeterminate"}
-                if bad:
-                    problems.append(f"{where}: unknown pattern reading(s) {sorted(bad)}")
+                    problems.append(f"{where}: a pattern reading can only be used in rules")
+                elif pattern is None:
+                    problems.append(f"{where}: uses the pattern, but the checklist has none")
+                else:
+                    bad = set(node.readings) - readings
+                    if bad:
+                        problems.append(f"{where}: unknown pattern reading(s) {sorted(bad)}")
+            if isinstance(node, cond.Score):
+                if not allow_score:
+                    problems.append(f"{where}: a score can only be used in pattern readings")
+                elif node.group not in groups:
+                    problems.append(f"{where}: unknown pattern group {node.group!r}")
             if not isinstance(node, cond.ItemTest):
                 continue
             if node.item not in items:
@@ -350,36 +515,20 @@ def _semantic_problems(data: dict[str, Any]) -> list[str]:
             item = items[node.item]
             if item is None:
                 continue
-            if node.side in ("left", "right", "both") and not item.bilateral:
+            if node.side in ("left", "right", "both", "other") and not item.bilateral:
                 problems.append(f"{where}: item {node.item!r} is not bilateral, so has no side")
-            values = list(node.operand) if node.op == "in" else [node.operand]
-            if node.op in ("is", "in"):
-                for v in values:
-                    try:
-                        item.check_value(v)
-                    except ValueError as exc:
-                        problems.append(f"{where}: item {node.item!r}: impossible value: {exc}")
-            elif node.op in ("le", "ge", "eq"):
-                if item.kind not in ("reflex", "mrc", "number"):
-                    problems.append(
-                        f"{where}: item {node.item!r} ({item.kind}) "
-                        f"cannot be compared with {node.op}"
-                    )
-            elif node.op == "lower_than_other_side" and (
-                not item.bilateral or item.kind not in ("reflex", "mrc", "number")
-            ):
-                problems.append(f"{where}: item {node.item!r} has no side-to-side grade to compare")
+            for op, operand in node.tests:
+                problems.extend(f"{where}: {p}" for p in _test_problems(item, op, operand))
 
     for name, raw in conditions.items():
-        check(raw, f"condition {name!r}", allow_pattern=False)
+        check(raw, f"condition {name!r}", allow_pattern=True)
     for s in sections:
+        role = s.get("role", "exam")
+        if role not in ("history", "screening", "exam"):
+            pass  # reported by the structural pass
         for raw_item in _dicts(s.get("items")):
             if raw_item.get("show_when") is not None:
-                check(
-                    raw_item["show_when"],
-                    f"item {raw_item.get('id')!r} show_when",
-                    allow_pattern=False,
-                )
+                check(raw_item["show_when"], f"item {raw_item.get('id')!r} show_when")
     rule_seen: set[str] = set()
     for r in _dicts(data.get("rules")):
         rid = r.get("id")
@@ -395,18 +544,55 @@ def _semantic_problems(data: dict[str, Any]) -> list[str]:
         screening = r.get("screening_section")
         if screening is not None and screening not in section_ids:
             problems.append(f"rule {rid!r}: unknown section {screening!r}")
-    pattern = data.get("pattern")
-    if isinstance(pattern, dict):
-        for group in ("radicular", "hamstring"):
-            for pt in _dicts(pattern.get(group)):
+    net = data.get("safety_net")
+    if isinstance(net, dict):
+        for ref in _dicts(net.get("replaced_when")):
+            if ref.get("rule") not in rule_seen:
+                problems.append(f"safety_net replaced_when: unknown rule {ref.get('rule')!r}")
+    if pattern is not None:
+        for g in _dicts(pattern.get("groups")):
+            for pt in _dicts(g.get("points")):
                 if pt.get("when") is not None:
-                    check(
-                        pt["when"], f"pattern {group} point {pt.get('id')!r}", allow_pattern=False
-                    )
-        if pattern.get("neuro_deficit") is not None:
-            check(pattern["neuro_deficit"], "pattern neuro_deficit", allow_pattern=False)
+                    check(pt["when"], f"pattern {g.get('id')} point {pt.get('id')!r}")
+        for rd in _dicts(pattern.get("readings")):
+            if rd.get("when") is not None:
+                check(rd["when"], f"pattern reading {rd.get('id')!r}", allow_score=True)
+        for o in _dicts(pattern.get("overrides")):
+            if o.get("when") is not None:
+                check(o["when"], f"pattern override {o.get('id')!r}")
     problems.extend(_ref_cycles(conditions))
     return problems
+
+
+def _test_problems(item: Item, op: str, operand: Any) -> list[str]:
+    """What is wrong with one item test (op, operand) on this item."""
+    name = f"item {item.id!r}"
+    if op in ("is", "in", "ne") and not (op == "ne" and not isinstance(operand, str)):
+        out = []
+        for v in list(operand) if op == "in" else [operand]:
+            try:
+                item.check_value(v)
+            except ValueError as exc:
+                out.append(f"{name}: impossible value: {exc}")
+        return out
+    if op in cond.COMPARISONS or op == "lower_than_other_side":
+        if not kinds.is_graded(item):
+            return [f"{name} ({item.kind}) cannot be compared with {op}"]
+        if op == "lower_than_other_side" and not item.bilateral:
+            return [f"{name} has no side-to-side grade to compare"]
+        return []
+    if op == "worse_by":
+        if item.kind in ("choice", "text") or (item.kind == "number" and item.worse is None):
+            return [f"{name} ({item.kind}) has no direction for worse_by (numbers need 'worse')"]
+        return []
+    if op == "newly":
+        if operand == "abnormal":
+            return []
+        try:
+            item.check_value(operand)
+        except ValueError as exc:
+            return [f"{name}: impossible value for newly: {exc}"]
+    return []
 
 
 def _ref_cycles(conditions: dict[str, Any]) -> list[str]:
@@ -482,9 +668,23 @@ class _PlainError(Exception):
     pass
 
 
-def load_checklist(path: Path | str = DEFAULT_CHECKLIST) -> Checklist:
-    """Load and validate a checklist file, raising ChecklistError listing every problem."""
-    p = Path(path)
+def default_checklist_path() -> Path:
+    """The newest version of the default bundled checklist."""
+    return find_checklist(default_checklist_id()) or CHECKLIST_DIR / "default"
+
+
+def __getattr__(name: str) -> Any:
+    # DEFAULT_CHECKLIST is looked up when asked for (the default is named in a data file, and
+    # reading it at import time would be a side effect of importing).
+    if name == "DEFAULT_CHECKLIST":
+        return default_checklist_path()
+    raise AttributeError(name)
+
+
+def load_checklist(path: Path | str | None = None) -> Checklist:
+    """Load and validate a checklist file (default: the default bundled checklist), raising
+    ChecklistError listing every problem."""
+    p = Path(path) if path is not None else default_checklist_path()
     try:
         data = read_toml(p, _PlainError)
     except _PlainError as exc:
@@ -493,10 +693,96 @@ def load_checklist(path: Path | str = DEFAULT_CHECKLIST) -> Checklist:
     return parse_checklist(data, p)
 
 
-def find_checklist(checklist_id: str, search: list[Path] | None = None) -> Path | None:
-    """The file of the checklist with this id among the bundled (and extra) folders."""
+@dataclass(frozen=True)
+class ChecklistFile:
+    """A checklist file found in a folder: its id and version, read from the file itself."""
+
+    id: str
+    version: str
+    title: str
+    path: Path
+
+
+_header_cache: dict[tuple[Path, int, int], ChecklistFile | None] = {}
+
+
+def _header(path: Path) -> ChecklistFile | None:
+    """The id, version and title of a checklist file (None if it has none or cannot be read)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    key = (path, st.st_mtime_ns, st.st_size)
+    if key not in _header_cache:
+        found = None
+        try:
+            data = read_toml(path, _PlainError)
+        except _PlainError:
+            data = {}
+        cid, version, title = data.get("id"), data.get("version"), data.get("title", "")
+        if isinstance(cid, str) and isinstance(version, str):
+            found = ChecklistFile(cid, version, str(title), path)
+        _header_cache[key] = found
+    return _header_cache[key]
+
+
+def checklist_files(search: list[Path] | None = None) -> list[ChecklistFile]:
+    """Every checklist file in the given folders and the bundled one (each with its
+    ``versions/`` subfolder), the folders given first."""
+    out: list[ChecklistFile] = []
     for folder in [*(search or []), CHECKLIST_DIR]:
-        candidate = folder / f"{checklist_id}.toml"
-        if candidate.is_file():
-            return candidate
-    return None
+        for sub in (folder, folder / "versions"):
+            try:
+                paths = sorted(sub.glob("*.toml"))
+            except OSError:
+                continue
+            out.extend(h for h in map(_header, paths) if h is not None)
+    return out
+
+
+def bundled_checklists() -> list[ChecklistFile]:
+    """The newest version of each bundled checklist, the default first, then by title."""
+    newest: dict[str, ChecklistFile] = {}
+    for f in checklist_files():
+        if f.id not in newest or version_key(f.version) > version_key(newest[f.id].version):
+            newest[f.id] = f
+    default = default_checklist_id()
+    return sorted(newest.values(), key=lambda f: (f.id != default, f.title, f.id))
+
+
+def default_checklist_id() -> str:
+    """The checklist an exam starts on when none is named: the one named in the bundled
+    folder's ``default`` file."""
+    try:
+        return (CHECKLIST_DIR / "default").read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
+def find_checklist(
+    checklist_id: str, search: list[Path] | None = None, version: str | None = None
+) -> Path | None:
+    """The file of this checklist id (and version; else the newest version) among the given
+    folders and the bundled one. A version found in a given folder wins over the bundled copy."""
+    best: ChecklistFile | None = None
+    for f in checklist_files(search):
+        if f.id != checklist_id:
+            continue
+        if version is not None:
+            if f.version == version:
+                return f.path
+            continue
+        if best is None or version_key(f.version) > version_key(best.version):
+            best = f
+    return best.path if best else None
+
+
+def load_bundled(checklist_id: str | None = None, version: str | None = None) -> Checklist:
+    """A bundled checklist by id (default: the default one), newest version unless given."""
+    cid = checklist_id or default_checklist_id()
+    path = find_checklist(cid, version=version)
+    if path is None:
+        known = ", ".join(sorted({f.id for f in checklist_files()})) or "none"
+        what = f"{cid} {version}" if version else cid
+        raise ChecklistError(CHECKLIST_DIR, [f"no bundled checklist {what!r} (bundled: {known})"])
+    return load_checklist(path)

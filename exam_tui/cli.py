@@ -1,4 +1,5 @@
-"""Command line: start the app, or print flags, a summary, a comparison, or validate checklists.
+"""Command line: start the app, or print flags, a summary, a comparison, a FHIR export, or
+validate checklists.
 
 Only ``exam-tui``, ``new`` and ``open`` import Textual; the other commands stay headless, so
 they start in the time it takes to import pydantic (see benchmarks/).
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from exam_tui import __version__
 from exam_tui.errors import ChecklistError, ExamTuiError, RecordError
+from exam_tui.textclean import clean, clean_lines, json_safe
 
 if TYPE_CHECKING:
     from exam_tui.config import Config
@@ -44,7 +46,8 @@ def _epilog(examples: Sequence[str], exits: str) -> str:
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="exam-tui",
-        description="Structured exam for posterior thigh pain: sciatica or hamstring? "
+        description="Keyboard-first structured exams (bundled: posterior thigh pain; arm and "
+        "shoulder pain), with imaging and referral flags and a summary for the notes. "
         "Supports the clinician's judgement; it is not a diagnosis.",
         formatter_class=RAW,
         epilog=_epilog(
@@ -79,12 +82,21 @@ def _parser() -> argparse.ArgumentParser:
         help="start a new exam",
         formatter_class=RAW,
         epilog=_epilog(
-            ["exam-tui new --patient MRN-0042 --examiner 'A. Clinician' --side left"], app_exits
+            [
+                "exam-tui new --patient MRN-0042 --examiner 'A. Clinician' --side left",
+                "exam-tui new --checklist-id arm-pain",
+            ],
+            app_exits,
         ),
     )
     new.add_argument("--patient", metavar="ID", help="patient identifier (e.g. MRN)")
     new.add_argument("--examiner", metavar="NAME", help="your name")
     new.add_argument("--side", choices=["left", "right", "both"], help="affected side")
+    new.add_argument(
+        "--checklist-id",
+        metavar="ID",
+        help="bundled checklist to examine with (default: the first bundled; see `validate`)",
+    )
     new.add_argument(
         "--records", type=Path, metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
@@ -104,7 +116,7 @@ def _parser() -> argparse.ArgumentParser:
 
     val = sub.add_parser(
         "validate",
-        help="check checklist files (default: the bundled one)",
+        help="check checklist files (default: every bundled checklist and version)",
         formatter_class=RAW,
         epilog=_epilog(
             ["exam-tui validate", "exam-tui validate my-checklist.toml"],
@@ -167,6 +179,36 @@ def _parser() -> argparse.ArgumentParser:
     cmp_.add_argument("old", type=Path)
     cmp_.add_argument("new", type=Path)
     cmp_.add_argument("--json", action="store_true")
+
+    ex = sub.add_parser(
+        "export",
+        help="export a record (or, with --questionnaire, a checklist) as HL7 FHIR JSON",
+        formatter_class=RAW,
+        epilog=_epilog(
+            [
+                "exam-tui export exam.toml -o exam.fhir.json",
+                "exam-tui export --questionnaire posterior-thigh-pain --fhir r4b",
+            ],
+            "  0  the export was printed or written\n",
+        ),
+    )
+    ex.add_argument("file", type=Path, nargs="?", help="the record to export")
+    ex.add_argument("--questionnaire", metavar="ID", help="export this checklist alone")
+    ex.add_argument("--fhir", choices=["r5", "r4b"], default="r5", help="FHIR release (r5)")
+    ex.add_argument(
+        "--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout"
+    )
+    ex.add_argument(
+        "--fhir-base",
+        metavar="URL",
+        help="base of canonical URLs and identifier systems (default: $EXAM_TUI_FHIR_BASE)",
+    )
+    ex.add_argument(
+        "--patient-system",
+        metavar="URI",
+        help="system of the patient identifier, e.g. your MRN namespace "
+        "(default: $EXAM_TUI_PATIENT_SYSTEM)",
+    )
     return p
 
 
@@ -192,16 +234,6 @@ def _records_dir(args: argparse.Namespace) -> Path:
     return configured
 
 
-def _app_checklist(args: argparse.Namespace) -> Path:
-    """--checklist FILE, else the settings file's checklist id, else the bundled default."""
-    from exam_tui.checklist import DEFAULT_CHECKLIST, find_checklist
-
-    if args.checklist:
-        return Path(args.checklist)
-    configured = _settings(args).checklist
-    return (find_checklist(configured) if configured else None) or DEFAULT_CHECKLIST
-
-
 def _checklist_dirs(args: argparse.Namespace) -> list[Path]:
     return [args.checklist.parent] if args.checklist else []
 
@@ -211,7 +243,7 @@ def _load(path: Path, args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
     loaded = load_record(path, checklist_dirs=_checklist_dirs(args))
     for w in loaded.warnings:
-        print(f"{path}: warning: {w}", file=sys.stderr)
+        print(clean(f"{path}: warning: {w}"), file=sys.stderr)
     return loaded
 
 
@@ -226,9 +258,9 @@ def _prior(args: argparse.Namespace, current):  # type: ignore[no-untyped-def]
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from exam_tui.checklist import DEFAULT_CHECKLIST, load_checklist
+    from exam_tui.checklist import checklist_files, load_checklist
 
-    paths = args.checklists or [DEFAULT_CHECKLIST]
+    paths = args.checklists or [f.path for f in checklist_files()]
     failed = False
     for path in paths:
         try:
@@ -239,8 +271,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 print(line, file=sys.stderr)
             continue
         print(
-            f"{path}: ok ({cl.id} {cl.version}: {len(cl.sections)} sections, "
-            f"{len(cl.items)} items, {len(cl.rules)} rules)"
+            clean(
+                f"{path}: ok ({cl.id} {cl.version}: {len(cl.sections)} sections, "
+                f"{len(cl.items)} items, {len(cl.rules)} rules)"
+            )
         )
     return EXIT_ERROR if failed else EXIT_OK
 
@@ -251,10 +285,12 @@ def cmd_flags(args: argparse.Namespace) -> int:
     loaded = _load(args.file, args)
     prior = _prior(args, loaded)
     ev = rules.evaluate(loaded.checklist, loaded.record, prior=prior)
+    # Record text reaches the terminal only cleaned: json escapes ESC itself, json_safe the
+    # C1 and bidi controls; the text forms are cleaned line by line.
     if args.json:
-        print(json.dumps(rules.to_json(ev), indent=2, ensure_ascii=False))
+        print(json_safe(json.dumps(rules.to_json(ev), indent=2, ensure_ascii=False)))
     else:
-        print(rules.format_text(ev))
+        print(clean_lines(rules.format_text(ev)))
     if args.exit_code and ev.flags:
         return EXIT_FLAGGED
     return EXIT_FLAGS
@@ -280,15 +316,34 @@ def cmd_summary(args: argparse.Namespace) -> int:
     )
     if args.output:
         out = Path(args.output)
-        if out.resolve() == Path(args.file).resolve():
-            raise ExamTuiError("--output would overwrite the record itself", path=out)
+        _check_output(out, Path(args.file))
         try:
             atomic_write_bytes(out, text.encode("utf-8"))
         except OSError as exc:
             raise ExamTuiError(f"cannot write ({exc.strerror or exc})", path=out) from None
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(clean_lines(text))
     return EXIT_OK
+
+
+def _check_output(out: Path, record: Path) -> None:
+    """Refuse an --output that is a record (this one or any other) or could be taken for one:
+    `summary A --output B.toml` used to replace patient B's record with text."""
+    if out.resolve() == record.resolve():
+        raise ExamTuiError("--output would overwrite the record itself", path=out)
+    if out.suffix.lower() == ".toml":
+        raise ExamTuiError(
+            "--output must not be a .toml file (records are .toml): use e.g. .txt", path=out
+        )
+    if out.is_dir():
+        raise ExamTuiError("--output is a folder", path=out)
+    if out.exists() or out.is_symlink():
+        if not out.is_file():
+            raise ExamTuiError("--output is not a regular file; not written", path=out)
+        with open(out, "rb") as fh:
+            head = fh.read(4096)
+        if b"schema_version" in head and b"[patient]" in head:
+            raise ExamTuiError("--output is an exam record; not overwritten", path=out)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -298,18 +353,65 @@ def cmd_compare(args: argparse.Namespace) -> int:
     new = _load(args.new, args)
     result = compare.compare_loaded(old, new)
     if args.json:
-        print(json.dumps(compare.to_json(result), indent=2, ensure_ascii=False))
+        print(json_safe(json.dumps(compare.to_json(result), indent=2, ensure_ascii=False)))
     else:
-        sys.stdout.write(compare.format_text(result))
+        sys.stdout.write(clean_lines(compare.format_text(result)))
+    return EXIT_OK
+
+
+def _write_output(out: Path, text: str, protect: Path | None = None) -> None:
+    from exam_tui.storage import atomic_write_bytes
+
+    if protect is not None and out.resolve() == protect.resolve():
+        raise ExamTuiError("--output would overwrite the record itself", path=out)
+    try:
+        atomic_write_bytes(out, text.encode("utf-8"))
+    except OSError as exc:
+        raise ExamTuiError(f"cannot write ({exc.strerror or exc})", path=out) from None
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from exam_tui import fhir
+
+    if (args.file is None) == (args.questionnaire is None):
+        raise ExamTuiError("export needs a record FILE or --questionnaire ID (one of them)")
+    config = fhir.Config(
+        base=args.fhir_base or os.environ.get(fhir.ENV_BASE) or fhir.DEFAULT_BASE,
+        patient_system=args.patient_system or os.environ.get(fhir.ENV_PATIENT_SYSTEM),
+    )
+    if args.questionnaire is not None:
+        from exam_tui.checklist import find_checklist, load_checklist
+
+        path = find_checklist(args.questionnaire, _checklist_dirs(args))
+        if path is None:
+            raise ExamTuiError(f"unknown checklist {args.questionnaire!r}")
+        export = fhir.export_questionnaire(load_checklist(path), args.fhir, config)
+    else:
+        from exam_tui import rules
+
+        loaded = _load(args.file, args)
+        ev = rules.evaluate(loaded.checklist, loaded.record)
+        export = fhir.export_record(loaded.checklist, loaded.record, ev, args.fhir, config)
+    for w in export.warnings:
+        print(f"{args.file}: warning: {w}", file=sys.stderr)
+    text = json.dumps(export.bundle, indent=2, ensure_ascii=False) + "\n"
+    if args.output:
+        _write_output(Path(args.output), text, protect=args.file)
+    else:
+        sys.stdout.write(text)
     return EXIT_OK
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    from exam_tui.checklist import load_checklist
+    from exam_tui.checklist import load_bundled, load_checklist
     from exam_tui.tui.app import create_app  # Textual is imported only here
 
-    checklist = load_checklist(_app_checklist(args))
     settings = _settings(args)
+    # --checklist FILE, else new --checklist-id, else the settings file's, else the default
+    if args.checklist:
+        checklist = load_checklist(args.checklist)
+    else:
+        checklist = load_bundled(getattr(args, "checklist_id", None) or settings.checklist)
     record_path = None
     if args.command == "open":
         record_path = args.file
@@ -335,6 +437,7 @@ COMMANDS = {
     "flags": cmd_flags,
     "summary": cmd_summary,
     "compare": cmd_compare,
+    "export": cmd_export,
 }
 
 
@@ -346,10 +449,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except ChecklistError as exc:
         for line in exc.lines():
-            print(f"exam-tui: {line}", file=sys.stderr)
+            print(f"exam-tui: {clean(line)}", file=sys.stderr)
         return EXIT_ERROR
     except (ExamTuiError, RecordError) as exc:
-        print(f"exam-tui: {exc}", file=sys.stderr)
+        print(f"exam-tui: {clean(exc)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130

@@ -1,7 +1,8 @@
-"""Follow-up exams: what changed since a patient's previous exam, and progression flags.
+"""Follow-up exams: what changed since a patient's previous exam.
 
-Headless (never imports textual). The CLI's ``compare``, ``flags --prior`` and
-``summary --prior``, the rules engine (``rules.evaluate(prior=...)``) and the app all use it.
+Headless (never imports textual). The CLI's ``compare`` and ``summary --prior`` and the app use
+it. Progression flags are rules of the checklist (``worse_by``, ``newly``), evaluated by
+``rules.evaluate(prior=...)``; this module only lists and classifies the changes.
 """
 
 from __future__ import annotations
@@ -10,39 +11,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from exam_tui import rules
+from exam_tui import kinds
 from exam_tui.checklist import Checklist, Item
 from exam_tui.errors import RecordError
-from exam_tui.record import Record, Side
+from exam_tui.record import Record, Side, patient_key
 
 if TYPE_CHECKING:
     from exam_tui.storage import LoadedRecord
 
-ChangeKind = Literal["worse", "better", "new finding", "no longer present", "changed"]
+ChangeKind = kinds.ChangeKind
 Value = str | int | float
-
-#: Numbers whose direction is clinically meaningful: +1 higher is better, -1 lower is better.
-#: SLR angle: symptoms appear later in the raise; bridge reps: hamstring capacity (clinical
-#: reference: <20 poor, >30 good); pain score: 0–10 rating. Durations only ever "change".
-NUMBER_DIRECTION: dict[str, int] = {"slr_angle": +1, "single_leg_bridge_reps": +1, "pain_score": -1}
-
-#: Severity of a sensation finding; "increased" is not on this scale (only "changed").
-_SENSATION_SEVERITY = {"normal": 0, "reduced": 1, "absent": 2}
-_NORMAL_REFLEX = 2
-
-#: Root levels whose myotomes count for progression. Knee flexion has no root in the checklist
-#: (hamstring power, weak after a strain or avulsion), so it never counts.
-ROOT_MYOTOME_LEVELS = frozenset({"L4", "L5", "S1"})
-
-PROGRESSION_FLAG_ID = "P1"
-PROGRESSION_TITLE = "Progressive neurological deficit"
-PROGRESSION_ADVICE = (
-    "Consider urgent MRI and spinal surgical referral: a neurological deficit has progressed "
-    "since the previous exam."
-)
-PROGRESSION_SOURCE = "ACP/APS (Chou 2007)"
 
 NOT_IN_CHECKLIST = "not in current checklist"
 
@@ -130,7 +110,7 @@ def check_same_patient(prior: LoadedRecord, current: LoadedRecord) -> None:
     """Refuse (RecordError naming the prior file) to relate two records that are not an earlier
     and a later exam of the same patient: a comparison across patients would be a clinical error."""
     old_id, new_id = prior.record.patient.id.strip(), current.record.patient.id.strip()
-    if old_id != new_id:
+    if patient_key(old_id) != patient_key(new_id):
         raise RecordError(
             f"is an exam of patient {old_id!r}, but {current.path} is of patient {new_id!r}: "
             "refusing to compare exams of different patients",
@@ -171,64 +151,13 @@ def format_value(item: Item, value: Value, *, short: bool = False) -> str:
     if item.kind == "text":
         text = " ".join(str(value).split())
         return repr(text if len(text) <= 40 else text[:39] + "…")
-    text = rules.format_value(item, value)
-    if short:
-        text = text.removeprefix("MRC ").removeprefix("reflex ")
-    return text
-
-
-# ----------------------------------------------------------------------------- direction
+    return kinds.short_text(item, value) if short else kinds.long_text(item, value)
 
 
 def classify(item: Item, old: Value, new: Value) -> ChangeKind | None:
-    """The clinical direction of a change of ``item`` from ``old`` to ``new`` (None: unchanged)."""
-    if old == new:
-        return None
-    try:
-        old = item.check_value(old)
-        new = item.check_value(new)
-    except ValueError:
-        return "changed"  # a value the item no longer allows: no direction to give
-    if old == new:
-        return None
-    k = item.kind
-    if k == "mrc":
-        return "worse" if new < old else "better"  # type: ignore[operator]
-    if k == "reflex":
-        assert isinstance(old, int) and isinstance(new, int)
-        if new == 4:  # clonus: an upper motor neurone sign
-            return "worse"
-        if new < old:
-            # Falling below normal (2 → 1 → 0) is a root sign; 4 → 3 or 3 → 2 is towards normal.
-            return "worse" if new < _NORMAL_REFLEX else "better"
-        # Rising: out of a deficit (0/1 → higher) is better; 2 → 3 has no clear direction.
-        return "better" if old < _NORMAL_REFLEX or old == 4 else "changed"
-    if k == "sensation":
-        o, n = _SENSATION_SEVERITY.get(str(old)), _SENSATION_SEVERITY.get(str(new))
-        if o is None or n is None:
-            return "changed"
-        return "worse" if n > o else "better"
-    if k == "sign":
-        if new == "positive" and old == "negative":
-            return "new finding"
-        if new == "negative" and old == "positive":
-            return "no longer present"
-        return "changed"  # to or from equivocal
-    if k == "yes_no":
-        return "new finding" if new == "yes" else "no longer present"
-    if k == "plantar":
-        if new == "extensor" and old == "flexor":
-            return "worse"
-        if new == "flexor" and old == "extensor":
-            return "better"
-        return "changed"
-    if k == "number":
-        direction = NUMBER_DIRECTION.get(item.id)
-        if direction is None:
-            return "changed"
-        higher = new > old  # type: ignore[operator]
-        return "better" if higher == (direction > 0) else "worse"
-    return "changed"  # choice, text
+    """The clinical direction of a change of ``item`` from ``old`` to ``new`` (None: unchanged);
+    the kind (and, for numbers, the item's ``worse``) says which way is worse."""
+    return kinds.classify(item, old, new)
 
 
 # ----------------------------------------------------------------------------- comparing
@@ -393,63 +322,6 @@ def format_text(result: Comparison) -> str:
     return "\n".join(out) + "\n"
 
 
-# ----------------------------------------------------------------------------- progression
-
-
-def _progressed(item: Item, old: Value, new: Value) -> bool:
-    """Whether this finding is a progressed root deficit (the P1 triggers)."""
-    if isinstance(old, bool) or isinstance(new, bool):
-        return False
-    if item.kind == "mrc" and item.root in ROOT_MYOTOME_LEVELS:
-        return isinstance(old, int) and isinstance(new, int) and new <= old - 1
-    if item.kind == "sensation" and item.root is not None:  # the dermatomes and the saddle
-        o, n = _SENSATION_SEVERITY.get(str(old)), _SENSATION_SEVERITY.get(str(new))
-        return o is not None and n is not None and n >= 1 and n > o
-    if item.kind == "reflex":
-        # "Dropped": lower than before and now reduced or absent (3 → 2 is back to normal).
-        return isinstance(old, int) and isinstance(new, int) and new < old and new < _NORMAL_REFLEX
-    return False
-
-
-def progression_flags(checklist: Checklist, prior: Record, current: Record) -> list[rules.Flag]:
-    """The urgent P1 flag when a root myotome, dermatome or reflex has worsened since ``prior``."""
-    triggered: list[str] = []
-    reasons: list[str] = []
-    when = prior.exam.started_at.date().isoformat()
-    for item in checklist.items.values():
-        for side in _slots(item):
-            old, new = prior.get(item.id, side), current.get(item.id, side)
-            if old is None or new is None:
-                continue
-            try:
-                old, new = item.check_value(old), item.check_value(new)
-            except ValueError:
-                continue
-            if not _progressed(item, old, new):
-                continue
-            if item.id not in triggered:
-                triggered.append(item.id)
-            reasons.append(
-                f"{item_label(item)}{_side_suffix(side)}: {format_value(item, old)} on {when} "
-                f"→ {format_value(item, new, short=True)} now"
-            )
-    if not triggered:
-        return []
-    return [
-        rules.Flag(
-            id=PROGRESSION_FLAG_ID,
-            title=PROGRESSION_TITLE,
-            urgency="urgent",
-            actions=("imaging", "referral"),
-            advice=PROGRESSION_ADVICE,
-            triggered_by=tuple(triggered),
-            reasons=tuple(reasons),
-            source=PROGRESSION_SOURCE,
-            escalated_because=None,
-        )
-    ]
-
-
 # ----------------------------------------------------------------------------- the folder
 
 
@@ -466,7 +338,7 @@ def latest_prior(
         if (
             summary.error
             or summary.started_at is None
-            or summary.patient_id.strip() != patient_id.strip()
+            or patient_key(summary.patient_id) != patient_key(patient_id)
         ):
             continue
         if _aware(summary.started_at) >= limit or (
@@ -477,6 +349,6 @@ def latest_prior(
             loaded = load_record(summary.path)
         except RecordError:
             continue
-        if loaded.record.patient.id.strip() == patient_id.strip():
+        if patient_key(loaded.record.patient.id) == patient_key(patient_id):
             return loaded
     return None

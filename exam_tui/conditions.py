@@ -1,18 +1,24 @@
 """A small declarative condition language over exam findings, shared by show-conditions and rules.
 
-Conditions are written as TOML inline tables (see docs/checklist-format.md):
+Conditions are written as TOML inline tables; docs/checklist-format.md documents every form
+with an example:
 
-    { item = "slr", is = "positive" }                      # either side (default)
-    { item = "slr", in = ["positive", "equivocal"], side = "left" }
-    { item = "strength_ankle_dorsiflexion", le = 3 }        # graded and numeric: le / ge / eq
-    { item = "reflex_achilles", lower_than_other_side = true }
-    { item = "onset", answered = false }
-    { all = [ ... ] }   { any = [ ... ] }   { not = { ... } }
-    { at_least = 2, of = [ ... ] }
-    { side = "left", at_least = 2, of = [ ... ] }           # binds the side of the items inside
-    { ref = "root_deficit" }                                # a named condition of the checklist
-    { pattern = ["radicular"] }                             # the pattern reading (rules only)
+    { item = "x", is = "positive" }                        # either side (default)
+    { item = "x", in = ["positive", "equivocal"], side = "left" }
+    { item = "x", le = 3 }                                 # eq ne lt le gt ge
+    { item = "x", le = 1, lower_than_other_side = true }   # several tests: all, on one side
+    { item = "x", answered = false }
+    { item = "x", worse_by = 1 }                           # against the previous exam
+    { item = "x", newly = "positive" }                     # or newly = "abnormal"
+    { all = [ ... ] }   { any = [ ... ] }   { not = { ... } }   { at_least = 2, of = [ ... ] }
+    { side = "left", any = [ ... ] }                       # binds the side of the items inside
+    { on = "same", at_least = 2, of = [ ... ] }            # two findings on one side
+    { on = "both", ref = "deficit_on_a_side" }             # one on the left and one on the right
+    { ref = "name" }                                       # a named condition of the checklist
+    { pattern = ["reading"] }                              # the pattern reading (rules only)
+    { score = "group", ge = 3 }                            # a pattern group's points (readings)
 
+Unanswered items satisfy no value test (only ``answered = false``); ``not`` is plain negation.
 Evaluation returns whether the condition holds and *every* finding that satisfied it, so a
 flag can list all of its reasons, not only the first.
 """
@@ -23,41 +29,79 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from exam_tui import kinds
+
 Side = Literal["left", "right"]
-SideSpec = Literal["any", "left", "right", "both"]
+SideSpec = Literal["any", "left", "right", "both", "other"]
+On = Literal["either", "same", "both"]
 SIDES: tuple[Side, Side] = ("left", "right")
-SIDE_SPECS: tuple[str, ...] = ("any", "left", "right", "both")
-ITEM_OPS: tuple[str, ...] = ("is", "in", "le", "ge", "eq", "answered", "lower_than_other_side")
+SIDE_SPECS: tuple[str, ...] = ("any", "left", "right", "both", "other")
+ON_SPECS: tuple[str, ...] = ("either", "same", "both")
+COMPARISONS: tuple[str, ...] = ("eq", "ne", "lt", "le", "gt", "ge")
+#: Tests that compare with the patient's previous exam.
+PRIOR_OPS: tuple[str, ...] = ("worse_by", "newly")
+ITEM_OPS: tuple[str, ...] = (
+    "is",
+    "in",
+    *COMPARISONS,
+    "answered",
+    "lower_than_other_side",
+    *PRIOR_OPS,
+)
+GROUP_KEYS: tuple[str, ...] = ("all", "any", "at_least", "not", "ref", "pattern", "score")
 
 Value = str | int | float
 
 
+def other(side: Side) -> Side:
+    return "right" if side == "left" else "left"
+
+
 @dataclass(frozen=True)
 class Match:
-    """One finding that satisfied a condition: an item and, for bilateral items, its side."""
+    """One finding that satisfied a condition: an item and, for bilateral items, its side.
+
+    ``since_prior``: the finding is a change since the previous exam (its reason shows both).
+    """
 
     item: str
     side: Side | None = None
+    since_prior: bool = False
 
 
 @dataclass(frozen=True)
 class ItemTest:
     item: str
-    op: str
-    operand: Any
+    #: (op, operand) pairs; all must hold on the same side.
+    tests: tuple[tuple[str, Any], ...]
     side: SideSpec | None = None  # None: inherit a bound side, else "any"
+    #: Compares with the previous exam (its matches are changes since then).
+    since_prior: bool = False
+    #: Whether its matches are findings to cite (not for ``answered = false``).
+    cite: bool = True
+
+    @property
+    def op(self) -> str:
+        """The first (usually only) test's operator."""
+        return self.tests[0][0]
+
+    @property
+    def operand(self) -> Any:
+        return self.tests[0][1]
 
 
 @dataclass(frozen=True)
 class AllOf:
     children: tuple[Condition, ...]
     side: Side | None = None
+    on: On | None = None
 
 
 @dataclass(frozen=True)
 class AnyOf:
     children: tuple[Condition, ...]
     side: Side | None = None
+    on: On | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +109,7 @@ class AtLeast:
     n: int
     children: tuple[Condition, ...]
     side: Side | None = None
+    on: On | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +120,8 @@ class Not:
 @dataclass(frozen=True)
 class Ref:
     name: str
+    side: Side | None = None
+    on: On | None = None
 
 
 @dataclass(frozen=True)
@@ -82,11 +129,66 @@ class PatternIs:
     readings: tuple[str, ...]
 
 
-Condition = ItemTest | AllOf | AnyOf | AtLeast | Not | Ref | PatternIs
+@dataclass(frozen=True)
+class Score:
+    group: str
+    op: str
+    operand: int | float
+
+
+Condition = ItemTest | AllOf | AnyOf | AtLeast | Not | Ref | PatternIs | Score
 
 
 class ConditionSyntaxError(ValueError):
     """A condition table that does not parse; the message says what is wrong."""
+
+
+def _number(op: str, operand: Any) -> int | float:
+    if isinstance(operand, bool) or not isinstance(operand, int | float):
+        raise ConditionSyntaxError(f"'{op}' needs a number, not {operand!r}")
+    return operand
+
+
+def _item_test(raw: Mapping[str, Any], side: Any) -> ItemTest:
+    keys = set(raw)
+    extra = keys - {"item", "side", *ITEM_OPS}
+    if extra:
+        raise ConditionSyntaxError(f"unknown key(s) {sorted(extra)} in item test")
+    ops = [k for k in ITEM_OPS if k in keys]
+    if not ops:
+        raise ConditionSyntaxError(f"an item test needs one of {', '.join(ITEM_OPS)}")
+    if not isinstance(raw["item"], str):
+        raise ConditionSyntaxError("'item' must be an item id")
+    tests: list[tuple[str, Any]] = []
+    for op in ops:
+        operand = raw[op]
+        if op == "in":
+            if not isinstance(operand, list) or not operand:
+                raise ConditionSyntaxError("'in' needs a non-empty list of values")
+            operand = tuple(operand)
+        elif op == "ne" and isinstance(operand, str):
+            pass
+        elif op in COMPARISONS:
+            operand = _number(op, operand)
+        elif op == "worse_by":
+            operand = _number(op, operand)
+            if operand <= 0:
+                raise ConditionSyntaxError("'worse_by' needs a number above 0")
+        elif op in ("answered", "lower_than_other_side"):
+            if not isinstance(operand, bool):
+                raise ConditionSyntaxError(f"'{op}' needs true or false")
+        elif op in ("is", "newly") and (
+            isinstance(operand, bool) or not isinstance(operand, str | int | float)
+        ):
+            raise ConditionSyntaxError(f"'{op}' needs a value, not {operand!r}")
+        tests.append((op, operand))
+    return ItemTest(
+        item=raw["item"],
+        tests=tuple(tests),
+        side=side,
+        since_prior=any(op in PRIOR_OPS for op, _ in tests),
+        cite=not any(op == "answered" and not operand for op, operand in tests),
+    )
 
 
 def parse(raw: Any) -> Condition:
@@ -98,53 +200,41 @@ def parse(raw: Any) -> Condition:
     if side is not None and side not in SIDE_SPECS:
         raise ConditionSyntaxError(f"side must be one of {', '.join(SIDE_SPECS)}, not {side!r}")
     if "item" in keys:
-        ops = [k for k in keys if k in ITEM_OPS]
-        extra = keys - {"item", "side", *ITEM_OPS}
-        if extra:
-            raise ConditionSyntaxError(f"unknown key(s) {sorted(extra)} in item test")
-        if len(ops) != 1:
-            raise ConditionSyntaxError(
-                f"an item test needs exactly one of {', '.join(ITEM_OPS)} "
-                f"(got {sorted(ops) or 'none'})"
-            )
-        op = ops[0]
-        operand = raw[op]
-        if op == "in":
-            if not isinstance(operand, list) or not operand:
-                raise ConditionSyntaxError("'in' needs a non-empty list of values")
-            operand = tuple(operand)
-        elif op in ("le", "ge", "eq"):
-            if isinstance(operand, bool) or not isinstance(operand, int | float):
-                raise ConditionSyntaxError(f"'{op}' needs a number, not {operand!r}")
-        elif op in ("answered", "lower_than_other_side"):
-            if not isinstance(operand, bool):
-                raise ConditionSyntaxError(f"'{op}' needs true or false")
-        elif op == "is" and (
-            isinstance(operand, bool) or not isinstance(operand, str | int | float)
-        ):
-            raise ConditionSyntaxError(f"'is' needs a value, not {operand!r}")
-        if not isinstance(raw["item"], str):
-            raise ConditionSyntaxError("'item' must be an item id")
-        return ItemTest(item=raw["item"], op=op, operand=operand, side=side)
-    composite = [k for k in ("all", "any", "at_least", "not", "ref", "pattern") if k in keys]
+        if "on" in keys:
+            raise ConditionSyntaxError("'on' applies to groups (all, any, at_least, ref)")
+        return _item_test(raw, side)
+    composite = [k for k in GROUP_KEYS if k in keys]
     if len(composite) != 1:
         raise ConditionSyntaxError(
-            "a condition needs exactly one of item, all, any, at_least, not, ref, pattern"
-            f" (got {sorted(keys)})"
+            f"a condition needs exactly one of item, {', '.join(GROUP_KEYS)} (got {sorted(keys)})"
         )
     kind = composite[0]
-    if side in ("any", "both"):
-        raise ConditionSyntaxError("a group may bind side = 'left' or 'right' only")
+    on = raw.get("on")
+    if on is not None and on not in ON_SPECS:
+        raise ConditionSyntaxError(f"on must be one of {', '.join(ON_SPECS)}, not {on!r}")
+    if side is not None and side not in ("left", "right"):
+        raise ConditionSyntaxError(
+            "a group may bind side = 'left' or 'right' only (for both sides use on = 'both')"
+        )
+    if side is not None and on is not None:
+        raise ConditionSyntaxError("a group takes side or on, not both")
     bound: Side | None = side
+    sided = kind in ("all", "any", "at_least", "ref")
+    if not sided and (side is not None or on is not None):
+        raise ConditionSyntaxError(f"'{kind}' takes no side or on")
     if kind in ("all", "any"):
-        allowed = {kind, "side"}
+        allowed = {kind, "side", "on"}
         children = raw[kind]
     elif kind == "at_least":
-        allowed = {"at_least", "of", "side"}
+        allowed = {"at_least", "of", "side", "on"}
         children = raw.get("of")
         n = raw["at_least"]
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
             raise ConditionSyntaxError("'at_least' needs a whole number ≥ 1")
+    elif kind == "ref":
+        allowed = {"ref", "side", "on"}
+    elif kind == "score":
+        allowed = {"score", *COMPARISONS}
     else:
         allowed = {kind}
     if keys - allowed:
@@ -156,24 +246,35 @@ def parse(raw: Any) -> Condition:
             )
         parsed = tuple(parse(c) for c in children)
         if kind == "all":
-            return AllOf(parsed, bound)
+            return AllOf(parsed, bound, on)
         if kind == "any":
-            return AnyOf(parsed, bound)
+            return AnyOf(parsed, bound, on)
         if n > len(parsed):
             raise ConditionSyntaxError(
                 f"at_least = {n} of only {len(parsed)} conditions can never hold"
             )
-        return AtLeast(n, parsed, bound)
+        return AtLeast(n, parsed, bound, on)
     if kind == "not":
         return Not(parse(raw["not"]))
     if kind == "ref":
         if not isinstance(raw["ref"], str):
             raise ConditionSyntaxError("'ref' needs the name of a condition")
-        return Ref(raw["ref"])
+        return Ref(raw["ref"], bound, on)
+    if kind == "score":
+        ops = [k for k in COMPARISONS if k in keys]
+        if len(ops) != 1 or not isinstance(raw["score"], str):
+            raise ConditionSyntaxError(
+                "'score' needs a pattern group and one of " + ", ".join(COMPARISONS)
+            )
+        return Score(raw["score"], ops[0], _number(ops[0], raw[ops[0]]))
     readings = raw["pattern"]
     if isinstance(readings, str):
         readings = [readings]
-    if not isinstance(readings, list) or not readings:
+    if (
+        not isinstance(readings, list)
+        or not readings
+        or not all(isinstance(r, str) for r in readings)
+    ):
         raise ConditionSyntaxError("'pattern' needs a reading or a list of readings")
     return PatternIs(tuple(readings))
 
@@ -189,10 +290,27 @@ def walk(cond: Condition) -> list[Condition]:
     return out
 
 
+Result = tuple[bool, list[Match]]
+
+
 class Findings(Protocol):
     """What evaluation needs from a record: a value per item and side."""
 
     def get(self, item: str, side: Side | None) -> Value | None: ...
+
+
+class _NoFindings:
+    """An exam with nothing recorded (for conditions that only look at pattern scores)."""
+
+    def get(self, item: str, side: Side | None) -> Value | None:
+        return None
+
+
+NO_FINDINGS: Findings = _NoFindings()
+
+
+def _never_bilateral(_item: str) -> bool:
+    return False
 
 
 @dataclass
@@ -200,12 +318,22 @@ class Context:
     """Everything a condition can look at."""
 
     findings: Findings
-    is_bilateral: Callable[[str], bool]
+    is_bilateral: Callable[[str], bool] = _never_bilateral
     named: Mapping[str, Condition] = field(default_factory=dict)
     pattern_reading: str | None = None
-
-
-Result = tuple[bool, list[Match]]
+    #: The patient's previous exam, for worse_by / newly (None: no previous exam).
+    prior: Findings | None = None
+    #: Item definitions (for a kind's direction and normal); needed by worse_by / newly.
+    items: Mapping[str, kinds.ItemLike] = field(default_factory=dict)
+    #: Points per pattern group (pattern readings only).
+    scores: Mapping[str, int] = field(default_factory=dict)
+    #: Named conditions already evaluated in this context: (name, side, reading) -> result. A
+    #: named condition is reached many times per evaluation (a deficit feeds several rules and
+    #: the pattern); the findings do not change meanwhile, so each is evaluated once.
+    memo: dict[tuple[str, str | None, str | None], Result] = field(default_factory=dict)
+    #: Named conditions that (through refs) look at the pattern reading: only their memo
+    #: entries depend on it.
+    reading_dependent: frozenset[str] = frozenset()
 
 
 def _dedupe(matches: Sequence[Match]) -> list[Match]:
@@ -213,6 +341,22 @@ def _dedupe(matches: Sequence[Match]) -> list[Match]:
     for m in matches:
         seen.setdefault(m, None)
     return list(seen)
+
+
+def compare(op: str, value: Any, operand: Any) -> bool:
+    if op == "eq":
+        return bool(value == operand)
+    if op == "ne":
+        return bool(value != operand)
+    if isinstance(value, str) or isinstance(operand, str):
+        return False
+    if op == "lt":
+        return bool(value < operand)
+    if op == "le":
+        return bool(value <= operand)
+    if op == "gt":
+        return bool(value > operand)
+    return bool(value >= operand)  # ge
 
 
 def _test_value(op: str, operand: Any, value: Value | None) -> bool:
@@ -224,63 +368,125 @@ def _test_value(op: str, operand: Any, value: Value | None) -> bool:
         return bool(value == operand)
     if op == "in":
         return bool(value in operand)
+    if op == "ne":
+        return bool(value != operand)
     if isinstance(value, str):
         return False
-    if op == "le":
-        return bool(value <= operand)
-    if op == "ge":
-        return bool(value >= operand)
-    return bool(value == operand)  # eq
+    return compare(op, value, operand)
 
 
-def _item_test(t: ItemTest, ctx: Context, bound: Side | None) -> Result:
-    if not ctx.is_bilateral(t.item):
-        value = ctx.findings.get(t.item, None)
-        if t.op == "lower_than_other_side":
-            return False, []
-        ok = _test_value(t.op, t.operand, value)
-        return ok, ([Match(t.item)] if ok and value is not None else [])
-    spec = t.side or bound or "any"
-    sides: tuple[Side, ...] = SIDES if spec in ("any", "both") else (spec,)  # type: ignore[assignment]
-    hits: list[Match] = []
-    for s in sides:
-        if t.op == "lower_than_other_side":
-            here = ctx.findings.get(t.item, s)
-            there = ctx.findings.get(t.item, "right" if s == "left" else "left")
+def _prior_test(op: str, operand: Any, item_id: str, side: Side | None, ctx: Context) -> bool:
+    if ctx.prior is None:
+        return False
+    item = ctx.items.get(item_id)
+    old, new = ctx.prior.get(item_id, side), ctx.findings.get(item_id, side)
+    if item is None or old is None or new is None:
+        return False
+    if op == "worse_by":
+        steps = kinds.worsening(item, old, new)
+        return steps is not None and steps >= operand
+    # newly
+    if operand == "abnormal":
+        return kinds.is_abnormal(item, new) and not kinds.is_abnormal(item, old)
+    return bool(new == operand and old != operand)
+
+
+def _holds_on(t: ItemTest, ctx: Context, side: Side | None) -> bool:
+    for op, operand in t.tests:
+        if op in PRIOR_OPS:
+            ok = _prior_test(op, operand, t.item, side, ctx)
+        elif op == "lower_than_other_side":
+            if side is None:
+                return False
+            here = ctx.findings.get(t.item, side)
+            there = ctx.findings.get(t.item, other(side))
             ok = (
                 isinstance(here, int | float)
                 and isinstance(there, int | float)
-                and (here < there) == t.operand
+                and (here < there) == operand
             )
         else:
-            ok = _test_value(t.op, t.operand, ctx.findings.get(t.item, s))
-        if ok:
-            hits.append(Match(t.item, s))
+            ok = _test_value(op, operand, ctx.findings.get(t.item, side))
+        if not ok:
+            return False
+    return True
+
+
+def _item_result(t: ItemTest, ctx: Context, bound: Side | None) -> Result:
+    since, cite = t.since_prior, t.cite
+    if not ctx.is_bilateral(t.item):
+        ok = _holds_on(t, ctx, None)
+        cited = ok and cite and ctx.findings.get(t.item, None) is not None
+        return ok, ([Match(t.item, None, since)] if cited else [])
+    spec: str = t.side or bound or "any"
+    if spec == "other":
+        spec = other(bound) if bound is not None else "any"
+    sides: tuple[Side, ...] = SIDES if spec in ("any", "both") else (spec,)  # type: ignore[assignment]
+    hits = [Match(t.item, s, since) for s in sides if _holds_on(t, ctx, s)]
     ok = len(hits) == 2 if spec == "both" else bool(hits)
-    if t.op == "answered" and not t.operand:
+    if not cite:
         hits = []  # an unanswered value is not a finding to cite
     return ok, (hits if ok else [])
+
+
+def _group(cond: AllOf | AnyOf | AtLeast, ctx: Context, side: Side | None) -> Result:
+    results = [evaluate(c, ctx, side) for c in cond.children]
+    true = [m for ok, ms in results if ok for m in ms]
+    count = sum(ok for ok, _ in results)
+    if isinstance(cond, AllOf):
+        ok = count == len(results)
+    elif isinstance(cond, AnyOf):
+        ok = count >= 1
+    else:
+        ok = count >= cond.n
+    return ok, (_dedupe(true) if ok else [])
+
+
+def _sided(
+    run: Callable[[Side | None], Result], side: Side | None, on: On | None, bound: Side | None
+) -> Result:
+    """Apply a group's side binding or side quantifier."""
+    if side is not None:
+        return run(side)
+    if on is None:
+        return run(bound)
+    if on == "either":
+        return run(None)
+    if on == "same" and bound is not None:
+        return run(bound)  # inside a group already read on one side, that side is "the same"
+    per_side = [run(s) for s in SIDES]
+    held = [r for r in per_side if r[0]]
+    if on == "same" and held:
+        return True, _dedupe([m for _, ms in held for m in ms])
+    if on == "both" and len(held) == 2:
+        return True, _dedupe([m for _, ms in held for m in ms])
+    return False, []
 
 
 def evaluate(cond: Condition, ctx: Context, bound: Side | None = None) -> Result:
     """Whether ``cond`` holds, and every finding that satisfied it."""
     if isinstance(cond, ItemTest):
-        return _item_test(cond, ctx, bound)
+        return _item_result(cond, ctx, bound)
     if isinstance(cond, AllOf | AnyOf | AtLeast):
-        side = cond.side or bound
-        results = [evaluate(c, ctx, side) for c in cond.children]
-        true = [m for ok, ms in results if ok for m in ms]
-        count = sum(ok for ok, _ in results)
-        if isinstance(cond, AllOf):
-            ok = count == len(results)
-        elif isinstance(cond, AnyOf):
-            ok = count >= 1
-        else:
-            ok = count >= cond.n
-        return ok, (_dedupe(true) if ok else [])
+        group = cond
+        return _sided(lambda s: _group(group, ctx, s), cond.side, cond.on, bound)
     if isinstance(cond, Not):
         ok, _ = evaluate(cond.child, ctx, bound)
         return not ok, []
     if isinstance(cond, Ref):
-        return evaluate(ctx.named[cond.name], ctx, bound)
+        named = ctx.named[cond.name]
+        name = cond.name
+
+        def run(s: Side | None) -> Result:
+            reading = ctx.pattern_reading if name in ctx.reading_dependent else None
+            key = (name, s, reading)
+            hit = ctx.memo.get(key)
+            if hit is None:
+                hit = ctx.memo[key] = evaluate(named, ctx, s)
+            return hit[0], list(hit[1])
+
+        return _sided(run, cond.side, cond.on, bound)
+    if isinstance(cond, Score):
+        points = ctx.scores.get(cond.group)
+        return (points is not None and compare(cond.op, points, cond.operand)), []
     return ctx.pattern_reading in cond.readings, []

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from exam_tui.textclean import clean
+
 
 class ExamTuiError(Exception):
     """Base of every error a user may see. ``str()`` is one line, without a traceback."""
@@ -23,6 +25,7 @@ class ExamTuiError(Exception):
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
+        """One line, cleaned for a terminal: file names and messages quote record text."""
         where = ""
         if self.path is not None:
             where = str(self.path)
@@ -30,7 +33,7 @@ class ExamTuiError(Exception):
                 where += f":{self.line}"
             where += ": "
         item = f"item {self.item!r}: " if self.item else ""
-        return " ".join(f"{where}{item}{self.message}".split())
+        return " ".join(clean(f"{where}{item}{self.message}").split())
 
 
 class ChecklistError(ExamTuiError):
@@ -47,7 +50,7 @@ class ChecklistError(ExamTuiError):
 
     def lines(self) -> list[str]:
         """One line per problem, each naming the file."""
-        return [f"{self.path}: {p}" for p in self.problems]
+        return [clean(f"{self.path}: {p}") for p in self.problems]
 
 
 class RecordError(ExamTuiError):

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
+    Strict,
     StrictFloat,
     StrictInt,
     StrictStr,
@@ -27,6 +32,43 @@ Status = Literal["draft", "completed", "amended"]
 AffectedSide = Literal["left", "right", "both"]
 Side = cond.Side
 Value = StrictStr | StrictInt | StrictFloat
+
+#: A checklist is named by its id, never by a path: a record must not be able to make the app
+#: read any TOML file it likes as its rules ("/abs/evil", "../x").
+CHECKLIST_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def is_checklist_id(value: object) -> bool:
+    return isinstance(value, str) and len(value) <= 100 and bool(CHECKLIST_ID.fullmatch(value))
+
+
+def _checklist_id(value: str) -> str:
+    if not is_checklist_id(value):
+        raise ValueError("must be a checklist id (a-z, 0-9 and '-'), not a file name or path")
+    return value
+
+
+def _in_range(value: datetime) -> datetime:
+    # 9999-12-31T23:59:59-12:00 is a valid TOML datetime, but in UTC it is in year 10000:
+    # comparing or converting it raises OverflowError wherever it is shown.
+    try:
+        value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise ValueError("is outside the years 1-9999 once converted to UTC") from None
+    return value
+
+
+#: A TOML date-time with an offset (``2026-11-28T09:30:00Z``). Strict: an integer (``0``, read
+#: as 1970 otherwise) or a string is refused, and so is a local time without an offset.
+Timestamp = Annotated[AwareDatetime, Strict(), AfterValidator(_in_range)]
+ChecklistId = Annotated[StrictStr, AfterValidator(_checklist_id)]
+
+
+def patient_key(patient_id: str) -> str:
+    """The form of a patient id used to match records of one patient: NFKC-normalised, so
+    "é" typed as one character or as e + combining accent, or fullwidth digits from an input
+    method, are one patient. The record keeps the id exactly as typed."""
+    return unicodedata.normalize("NFKC", patient_id).strip()
 
 
 def now_utc() -> datetime:
@@ -67,10 +109,10 @@ class Exam(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     examiner: StrictStr = ""
-    started_at: datetime
+    started_at: Timestamp
     affected_side: AffectedSide
-    updated_at: datetime | None = None
-    completed_at: datetime | None = None
+    updated_at: Timestamp | None = None
+    completed_at: Timestamp | None = None
 
 
 class Amendment(BaseModel):
@@ -78,7 +120,7 @@ class Amendment(BaseModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    at: datetime
+    at: Timestamp
     by: StrictStr
     item: StrictStr
     side: Literal["left", "right"] | None = None
@@ -93,7 +135,7 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="allow", validate_assignment=False)
 
     schema_version: StrictInt = SCHEMA_VERSION
-    checklist: StrictStr
+    checklist: ChecklistId
     checklist_version: StrictStr
     status: Status = "draft"
     patient: Patient
@@ -253,13 +295,20 @@ def is_shown(checklist: Checklist, record: Record, item_id: str, side: Side | No
 
 
 def findings_context(
-    checklist: Checklist, record: Record, pattern_reading: str | None = None
+    checklist: Checklist,
+    record: Record,
+    pattern_reading: str | None = None,
+    prior: Record | None = None,
 ) -> cond.Context:
+    """What a condition can look at: this record, the checklist, and the previous exam."""
     return cond.Context(
         findings=record,
         is_bilateral=checklist.is_bilateral,
         named=checklist.named_conditions,
         pattern_reading=pattern_reading,
+        prior=prior,
+        items=checklist.items,
+        reading_dependent=checklist.reading_dependent,
     )
 
 

@@ -1,35 +1,35 @@
-"""Rules and pattern: the findings that call for imaging or referral; the radicular/hamstring count.
+"""Rules and pattern: the findings that call for imaging or referral; the pattern count.
 
 Pure functions over a checklist and a record (no I/O, no Textual): the app calls ``evaluate`` on
-every key press, so the parsed conditions are cached per checklist and one evaluation of the
-bundled checklist costs well under a millisecond.
+every key press, so the parsed conditions are cached per checklist and one evaluation of a
+bundled checklist costs well under a millisecond. Every clinical word comes from the checklist:
+rule titles and advice, the pattern's groups and readings, the no-flags sentence, the safety net.
 """
 
 from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from exam_tui import conditions as cond
-from exam_tui.checklist import Checklist, Item, PatternPoint, Rule
+from exam_tui import kinds
+from exam_tui.checklist import (
+    URGENCY_ORDER,
+    Checklist,
+    Item,
+    PatternOverride,
+    PatternPoint,
+    Rule,
+    urgency_rank,
+)
 from exam_tui.record import Record, findings_context
 
-#: Most urgent first; flags are sorted by this, then by their order in the checklist.
-URGENCY_ORDER: tuple[str, ...] = ("emergency", "urgent", "routine")
+__all__ = ["URGENCY_ORDER", "Evaluation", "Flag", "PatternResult", "evaluate"]
 
-NO_FLAGS_TEXT = "No imaging or referral indicated by these findings."
-NO_FLAGS_DETAIL = "NICE NG59 1.1.4: do not routinely offer imaging in a non-specialist setting."
-SAFETY_NET_TEXT = (
-    "Safety net: advise the patient to seek emergency care at once if they develop numbness in"
-    " the saddle area, a change in bladder or bowel control, sexual dysfunction, or symptoms in"
-    " both legs (possible cauda equina syndrome)."
-)
-
-REFLEX_WORDS: dict[int, str] = {0: "absent", 1: "reduced", 2: "normal", 3: "brisk", 4: "clonus"}
-
-READINGS: tuple[str, ...] = ("radicular", "hamstring", "mixed", "indeterminate")
+#: NINDS reflex words (kept here for older imports; kinds.REFLEX_WORDS is the home).
+REFLEX_WORDS = kinds.REFLEX_WORDS
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Flag:
 
     id: str
     title: str
-    urgency: str  # "emergency" | "urgent" | "routine"
+    urgency: str  # "emergency" | "urgent" | "soon" | "routine"
     actions: tuple[str, ...]
     advice: str
     #: Every item that satisfied the rule, in checklist order, without repeats.
@@ -46,13 +46,13 @@ class Flag:
     #: One line per finding, e.g. "Ankle dorsiflexion (L4) L: MRC 3/5".
     reasons: tuple[str, ...]
     source: str
-    #: Set when the urgency was raised (e.g. infection with a neurological deficit).
+    #: Set when the urgency was raised (the escalation's reason).
     escalated_because: str | None = None
 
 
 @dataclass(frozen=True)
 class ScreeningWarning:
-    """A screening check not met, e.g. red flags left unasked."""
+    """A screening check not met (e.g. red flags left unasked), or a warning rule that holds."""
 
     id: str
     message: str
@@ -61,22 +61,55 @@ class ScreeningWarning:
 
 @dataclass(frozen=True)
 class PatternPointResult:
-    group: str  # "radicular" | "hamstring"
+    group: str
     id: str
     label: str
     reasons: tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class PatternResult:
-    """The radicular/hamstring count: a summary of findings, not a diagnosis."""
+class GroupScore:
+    id: str
+    title: str
+    points: int
+    max: int
 
-    reading: str  # "radicular" | "hamstring" | "mixed" | "indeterminate"
-    radicular: int
-    hamstring: int
+
+@dataclass(frozen=True)
+class PatternResult:
+    """The pattern count: a summary of findings, not a diagnosis."""
+
+    reading: str
+    reading_label: str
+    groups: tuple[GroupScore, ...]
     points: tuple[PatternPointResult, ...]
-    neuro_deficit: bool
-    note: str
+    #: Override id -> whether its condition held.
+    overrides: dict[str, bool] = field(default_factory=dict)
+    #: Said under the reading (the overrides' notes, then the pattern's note).
+    note: str = ""
+    #: The held notes of overrides whose condition held without changing the reading.
+    held_notes: tuple[str, ...] = ()
+
+    def score(self, group: str) -> int:
+        return next((g.points for g in self.groups if g.id == group), 0)
+
+    def __getattr__(self, name: str) -> Any:
+        # ``result.radicular`` (a group's points) and ``result.neuro_deficit`` (an override):
+        # the names come from the checklist.
+        if name.startswith("__"):
+            raise AttributeError(name)
+        groups = object.__getattribute__(self, "groups")
+        for g in groups:
+            if g.id == name:
+                return g.points
+        overrides = object.__getattribute__(self, "overrides")
+        if name in overrides:
+            return overrides[name]
+        raise AttributeError(name)
+
+    def counts_text(self) -> str:
+        """ "radicular 3/4, hamstring 0/4"."""
+        return ", ".join(f"{g.id} {g.points}/{g.max}" for g in self.groups)
 
 
 @dataclass(frozen=True)
@@ -84,14 +117,21 @@ class Evaluation:
     flags: tuple[Flag, ...]
     warnings: tuple[ScreeningWarning, ...]
     pattern: PatternResult | None
+    #: The checklist's sentence for "no flag fired" (None: the checklist says nothing).
+    no_flags: str | None = None
+    no_flags_detail: str | None = None
+    #: The safety-net line to print (the replacement once its danger is flagged), or None.
+    safety_net: str | None = None
+    #: Whether the safety net was replaced because a flag named in the checklist fired.
+    safety_net_replaced: bool = False
 
     def with_flags(self, extra: Iterable[Flag]) -> Evaluation:
-        """Hook for flags from elsewhere (e.g. progression since a prior exam), merged, sorted."""
+        """Flags from elsewhere merged in urgency order (kept for callers that add their own)."""
         merged = {f.id: f for f in (*self.flags, *extra)}
         order = {f.id: n for n, f in enumerate(self.flags)}
         flags = sorted(
             merged.values(),
-            key=lambda f: (_urgency_rank(f.urgency), order.get(f.id, len(order))),
+            key=lambda f: (urgency_rank(f.urgency), order.get(f.id, len(order))),
         )
         return replace(self, flags=tuple(flags))
 
@@ -103,25 +143,9 @@ class Evaluation:
 # ----------------------------------------------------------------------------- formatting
 
 
-def _number(value: float | int) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
 def format_value(item: Item, value: Any) -> str:
     """A value in clinical notation: "MRC 3/5", "reflex 1 (reduced)", "40 degrees", "yes"."""
-    if value is None:
-        return "not answered"
-    if item.kind == "reflex" and isinstance(value, int):
-        return f"reflex {value} ({REFLEX_WORDS.get(value, '?')})"
-    if item.kind == "mrc":
-        return f"MRC {value}/5"
-    if item.kind == "number" and isinstance(value, int | float):
-        return f"{_number(value)} {item.unit}" if item.unit else _number(value)
-    if item.kind == "choice" and isinstance(value, str):
-        return item.option_label(value)
-    return str(value)
+    return kinds.long_text(item, value)
 
 
 def describe(item: Item, side: cond.Side | None, value: Any, other: Any = None) -> str:
@@ -135,6 +159,16 @@ def describe(item: Item, side: cond.Side | None, value: Any, other: Any = None) 
     if side and item.kind == "reflex" and isinstance(other, int) and other != value:
         text += f", {'R' if side == 'left' else 'L'}: {format_value(item, other)}"
     return text
+
+
+def describe_change(item: Item, side: cond.Side | None, old: Any, new: Any, when: str) -> str:
+    """A finding that changed since the previous exam: "... L: MRC 4/5 on 2026-11-01 → 3/5 now"."""
+    root = f" ({item.root})" if item.root else ""
+    where = f" {'L' if side == 'left' else 'R'}" if side else ""
+    return (
+        f"{item.label}{root}{where}: {format_value(item, old)} on {when} "
+        f"→ {kinds.short_text(item, new)} now"
+    )
 
 
 # ----------------------------------------------------------------------------- compiled checklist
@@ -154,10 +188,25 @@ class _Compiled:
     order: dict[str, int]
     rules: tuple[_CompiledRule, ...]
     points: tuple[tuple[str, PatternPoint, cond.Condition], ...]
-    neuro_deficit: cond.Condition | None
+    readings: tuple[tuple[str, cond.Condition | None], ...]
+    overrides: tuple[tuple[PatternOverride, cond.Condition], ...]
 
 
 _CACHE: dict[int, tuple[weakref.ref[Checklist], _Compiled]] = {}
+
+
+def _readings_in(c: cond.Condition | None, named: dict[str, cond.Condition]) -> set[str]:
+    out: set[str] = set()
+    seen: set[str] = set()
+    stack = [c] if c is not None else []
+    while stack:
+        for node in cond.walk(stack.pop()):
+            if isinstance(node, cond.PatternIs):
+                out.update(node.readings)
+            elif isinstance(node, cond.Ref) and node.name not in seen and node.name in named:
+                seen.add(node.name)
+                stack.append(named[node.name])
+    return out
 
 
 def _compiled(checklist: Checklist) -> _Compiled:
@@ -166,36 +215,32 @@ def _compiled(checklist: Checklist) -> _Compiled:
     hit = _CACHE.get(key)
     if hit is not None and hit[0]() is checklist:
         return hit[1]
+    named = checklist.named_conditions
     rules = []
     for r in checklist.rules:
         when = checklist.rule_conditions.get(r.id)
-        readings = frozenset(
-            reading
-            for node in (cond.walk(when) if when is not None else [])
-            if isinstance(node, cond.PatternIs)
-            for reading in node.readings
-        )
         escalate = cond.parse(r.escalate.when) if r.escalate else None
-        rules.append(_CompiledRule(r, when, escalate, readings))
+        rules.append(_CompiledRule(r, when, escalate, frozenset(_readings_in(when, named))))
     points: list[tuple[str, PatternPoint, cond.Condition]] = []
-    neuro = None
+    readings: list[tuple[str, cond.Condition | None]] = []
+    overrides: list[tuple[PatternOverride, cond.Condition]] = []
     if checklist.pattern is not None:
-        for group in ("radicular", "hamstring"):
-            for p in getattr(checklist.pattern, group):
-                points.append((group, p, cond.parse(p.when)))
-        neuro = cond.parse(checklist.pattern.neuro_deficit)
+        for group in checklist.pattern.groups:
+            for p in group.points:
+                points.append((group.id, p, cond.parse(p.when)))
+        for rd in checklist.pattern.readings:
+            readings.append((rd.id, cond.parse(rd.when) if rd.when is not None else None))
+        for o in checklist.pattern.overrides:
+            overrides.append((o, cond.parse(o.when)))
     compiled = _Compiled(
         order={item_id: n for n, item_id in enumerate(checklist.items)},
         rules=tuple(rules),
         points=tuple(points),
-        neuro_deficit=neuro,
+        readings=tuple(readings),
+        overrides=tuple(overrides),
     )
     _CACHE[key] = (weakref.ref(checklist, lambda _ref: _CACHE.pop(key, None)), compiled)
     return compiled
-
-
-def _urgency_rank(urgency: str) -> int:
-    return URGENCY_ORDER.index(urgency) if urgency in URGENCY_ORDER else len(URGENCY_ORDER)
 
 
 def _sorted_matches(compiled: _Compiled, matches: Iterable[cond.Match]) -> list[cond.Match]:
@@ -206,16 +251,30 @@ def _sorted_matches(compiled: _Compiled, matches: Iterable[cond.Match]) -> list[
     )
 
 
-def _reasons(checklist: Checklist, record: Record, matches: Sequence[cond.Match]) -> list[str]:
-    out = []
+def _reasons(
+    checklist: Checklist,
+    record: Record,
+    matches: Sequence[cond.Match],
+    prior: Record | None = None,
+) -> list[str]:
+    out: list[str] = []
     for m in matches:
         item = checklist.items.get(m.item)
         if item is None:
             continue
-        other = None
-        if m.side is not None:
-            other = record.get(m.item, "right" if m.side == "left" else "left")
-        out.append(describe(item, m.side, record.get(m.item, m.side), other))
+        line: str | None = None
+        if m.since_prior and prior is not None:
+            old = prior.get(m.item, m.side)
+            if old is not None:
+                when = prior.exam.started_at.date().isoformat()
+                line = describe_change(item, m.side, old, record.get(m.item, m.side), when)
+        if line is None:
+            other = None
+            if m.side is not None:
+                other = record.get(m.item, cond.other(m.side))
+            line = describe(item, m.side, record.get(m.item, m.side), other)
+        if line not in out:
+            out.append(line)
     return out
 
 
@@ -226,25 +285,14 @@ def _item_ids(matches: Sequence[cond.Match]) -> tuple[str, ...]:
 # ----------------------------------------------------------------------------- pattern
 
 
-def pattern_reading(radicular: int, hamstring: int) -> str:
-    """The reading of the two counts, exactly as the clinical reference states it."""
-    if radicular >= 3 and hamstring <= 1:
-        return "radicular"
-    if hamstring >= 3 and radicular <= 1:
-        return "hamstring"
-    if radicular >= 2 and hamstring >= 2:
-        return "mixed"
-    return "indeterminate"
-
-
 def _pattern(
-    checklist: Checklist, record: Record, compiled: _Compiled
+    checklist: Checklist, record: Record, compiled: _Compiled, ctx: cond.Context
 ) -> tuple[PatternResult | None, dict[str, list[cond.Match]]]:
-    if checklist.pattern is None or compiled.neuro_deficit is None:
+    pattern = checklist.pattern
+    if pattern is None:
         return None, {}
-    ctx = findings_context(checklist, record)
     points: list[PatternPointResult] = []
-    by_group: dict[str, list[cond.Match]] = {"radicular": [], "hamstring": []}
+    by_group: dict[str, list[cond.Match]] = {g.id: [] for g in pattern.groups}
     for group, point, condition in compiled.points:
         ok, matches = cond.evaluate(condition, ctx)
         if not ok:
@@ -256,31 +304,54 @@ def _pattern(
                 group, point.id, point.label, tuple(_reasons(checklist, record, ordered))
             )
         )
-    radicular = sum(p.group == "radicular" for p in points)
-    hamstring = sum(p.group == "hamstring" for p in points)
-    reading = pattern_reading(radicular, hamstring)
-    deficit, deficit_matches = cond.evaluate(compiled.neuro_deficit, ctx)
-    notes = []
-    if deficit and reading == "hamstring":
-        # Clinical reference: any objective neurological deficit means the picture is never
-        # called purely muscular.
-        reading = "mixed"
-        why = "; ".join(_reasons(checklist, record, _sorted_matches(compiled, deficit_matches)))
-        notes.append(
-            f"Read as mixed, not hamstring: an objective neurological deficit is present ({why}),"
-            " so the picture is never purely muscular."
-        )
-    if checklist.pattern.note:
-        notes.append(checklist.pattern.note)
+    scores = {g.id: sum(p.group == g.id for p in points) for g in pattern.groups}
+    score_ctx = cond.Context(findings=ctx.findings, scores=scores)
+    reading = compiled.readings[-1][0]
+    for rid, when in compiled.readings:
+        if when is None or cond.evaluate(when, score_ctx)[0]:
+            reading = rid
+            break
+    notes: list[str] = []
+    held_notes: list[str] = []
+    held: dict[str, bool] = {}
+    for override, when in compiled.overrides:
+        ok, matches = cond.evaluate(when, ctx)
+        held[override.id] = ok
+        if not ok:
+            continue
+        if reading in override.from_:
+            reading = override.to
+            why = "; ".join(_reasons(checklist, record, _sorted_matches(compiled, matches)))
+            if override.note:
+                notes.append(override.note.replace("{findings}", why))
+        elif override.held_note and reading not in override.held_note_unless:
+            held_notes.append(override.held_note)
+    if pattern.note:
+        notes.append(pattern.note)
     result = PatternResult(
         reading=reading,
-        radicular=radicular,
-        hamstring=hamstring,
+        reading_label=pattern.reading_label(reading),
+        groups=tuple(
+            GroupScore(g.id, g.title, scores[g.id], len(g.points)) for g in pattern.groups
+        ),
         points=tuple(points),
-        neuro_deficit=deficit,
+        overrides=held,
         note=" ".join(notes),
+        held_notes=tuple(held_notes),
     )
     return result, by_group
+
+
+def read_pattern(checklist: Checklist, scores: dict[str, int]) -> str | None:
+    """The reading the checklist's table gives these group scores (before any override)."""
+    compiled = _compiled(checklist)
+    if not compiled.readings:
+        return None
+    score_ctx = cond.Context(findings=cond.NO_FINDINGS, scores=scores)
+    for rid, when in compiled.readings:
+        if when is None or cond.evaluate(when, score_ctx)[0]:
+            return rid
+    return compiled.readings[-1][0]
 
 
 # ----------------------------------------------------------------------------- evaluation
@@ -319,16 +390,28 @@ def _screening_warning(
     )
 
 
-def evaluate(checklist: Checklist, record: Record, prior: Record | None = None) -> Evaluation:
-    """Every flag, screening warning and the pattern for this record.
+def _safety_net(checklist: Checklist, flags: Sequence[Flag]) -> tuple[str | None, bool]:
+    net = checklist.safety_net
+    fired = {f.id: f.urgency for f in flags}
+    replaced = any(
+        ref.rule in fired and (ref.urgency is None or fired[ref.rule] == ref.urgency)
+        for ref in net.replaced_when
+    )
+    if replaced:
+        return net.replaced_by, True
+    return net.text, False
 
-    ``prior`` (an earlier exam of the same patient) adds the progression flag (P1, see
-    compare.progression_flags), merged in urgency order.
+
+def evaluate(checklist: Checklist, record: Record, prior: Record | None = None) -> Evaluation:
+    """Every flag, warning and the pattern for this record.
+
+    ``prior`` (an earlier exam of the same patient) lets rules that compare with it
+    (``worse_by``, ``newly``: e.g. a progression rule) fire.
     """
     compiled = _compiled(checklist)
-    pattern, pattern_matches = _pattern(checklist, record, compiled)
-    reading = pattern.reading if pattern else None
-    ctx = findings_context(checklist, record, reading)
+    ctx = findings_context(checklist, record, prior=prior)
+    pattern, pattern_matches = _pattern(checklist, record, compiled, ctx)
+    ctx.pattern_reading = pattern.reading if pattern else None
     flags: list[tuple[int, int, Flag]] = []
     warnings: list[ScreeningWarning] = []
     for n, rule in enumerate(compiled.rules):
@@ -345,74 +428,89 @@ def evaluate(checklist: Checklist, record: Record, prior: Record | None = None) 
             continue
         lead: list[str] = []
         cited = list(matches)
-        if pattern is not None and reading in rule.readings:
-            lead.append(
-                f"Pattern: {reading} (radicular {pattern.radicular}/4,"
-                f" hamstring {pattern.hamstring}/4)"
-            )
-            for group in ("radicular", "hamstring"):
-                if reading in (group, "mixed"):
-                    cited.extend(pattern_matches.get(group, []))
+        if pattern is not None and pattern.reading in rule.readings:
+            lead.append(f"Pattern: {pattern.reading} ({pattern.counts_text()})")
+            groups = {g.id for g in pattern.groups}
+            for group, found in pattern_matches.items():
+                # A group's own reading cites that group; any other reading (e.g. mixed) all.
+                if pattern.reading == group or pattern.reading not in groups:
+                    cited.extend(found)
         urgency: str = r.urgency
+        advice = r.advice
         escalated = None
         tail: list[cond.Match] = []
         if r.escalate is not None and rule.escalate is not None:
             esc_ok, esc_matches = cond.evaluate(rule.escalate, ctx)
-            if esc_ok:
+            if esc_ok and urgency_rank(r.escalate.urgency) < urgency_rank(urgency):
                 urgency = r.escalate.urgency
                 escalated = r.escalate.reason
+                advice = r.escalate.advice or advice
                 seen = set(cited)
                 tail = [m for m in _sorted_matches(compiled, esc_matches) if m not in seen]
         ordered = _sorted_matches(compiled, cited)
-        reasons = lead + _reasons(checklist, record, ordered)
+        reasons = lead + _reasons(checklist, record, ordered, prior)
         if tail:
-            reasons += [f"{line} (raises urgency)" for line in _reasons(checklist, record, tail)]
+            reasons += [
+                f"{line} (raises urgency)" for line in _reasons(checklist, record, tail, prior)
+            ]
         flag = Flag(
             id=r.id,
             title=r.title,
             urgency=urgency,
             actions=tuple(r.actions),
-            advice=r.advice,
+            advice=advice,
             triggered_by=_item_ids(_sorted_matches(compiled, [*ordered, *tail])),
             reasons=tuple(reasons),
             source=r.source,
             escalated_because=escalated,
         )
-        flags.append((_urgency_rank(urgency), n, flag))
+        flags.append((urgency_rank(urgency), n, flag))
     flags.sort(key=lambda t: (t[0], t[1]))
-    ev = Evaluation(
-        flags=tuple(f for _, _, f in flags),
+    final = tuple(f for _, _, f in flags)
+    net, replaced = _safety_net(checklist, final)
+    return Evaluation(
+        flags=final,
         warnings=tuple(warnings),
         pattern=pattern,
+        no_flags=checklist.texts.no_flags,
+        no_flags_detail=checklist.texts.no_flags_detail,
+        safety_net=net,
+        safety_net_replaced=replaced,
     )
-    if prior is not None:
-        # Lazy import: compare imports this module for Flag and format_value.
-        from exam_tui.compare import progression_flags
-
-        ev = ev.with_flags(progression_flags(checklist, prior, record))
-    return ev
 
 
 # ----------------------------------------------------------------------------- output
 
 
+def pattern_json(p: PatternResult) -> dict[str, Any]:
+    """The pattern as JSON: reading, groups, and each group's points under its own id."""
+    by_group: dict[str, list[str]] = {g.id: [] for g in p.groups}
+    for pt in p.points:
+        by_group.setdefault(pt.group, []).extend(pt.reasons)
+    out: dict[str, Any] = {
+        "reading": p.reading,
+        "reading_label": p.reading_label,
+        "groups": {
+            g.id: {"title": g.title, "points": g.points, "max": g.max, "reasons": by_group[g.id]}
+            for g in p.groups
+        },
+    }
+    for g in p.groups:
+        out.setdefault(g.id, g.points)
+    out["points"] = [pt.id for pt in p.points]
+    out["point_details"] = [
+        {"group": pt.group, "id": pt.id, "label": pt.label, "reasons": list(pt.reasons)}
+        for pt in p.points
+    ]
+    out["overrides"] = dict(p.overrides)
+    for oid, held in p.overrides.items():
+        out.setdefault(oid, held)
+    out["note"] = p.note
+    return out
+
+
 def to_json(ev: Evaluation) -> dict[str, Any]:
     """The evaluation as plain JSON-able data (``exam-tui flags --json``)."""
-    pattern: dict[str, Any] | None = None
-    if ev.pattern is not None:
-        p = ev.pattern
-        pattern = {
-            "reading": p.reading,
-            "radicular": p.radicular,
-            "hamstring": p.hamstring,
-            "points": [pt.id for pt in p.points],
-            "point_details": [
-                {"group": pt.group, "id": pt.id, "label": pt.label, "reasons": list(pt.reasons)}
-                for pt in p.points
-            ],
-            "neuro_deficit": p.neuro_deficit,
-            "note": p.note,
-        }
     return {
         "flags": [
             {
@@ -431,7 +529,8 @@ def to_json(ev: Evaluation) -> dict[str, Any]:
         "warnings": [
             {"id": w.id, "message": w.message, "items": list(w.items)} for w in ev.warnings
         ],
-        "pattern": pattern,
+        "pattern": pattern_json(ev.pattern) if ev.pattern is not None else None,
+        "safety_net": ev.safety_net,
     }
 
 
@@ -449,19 +548,21 @@ def format_text(ev: Evaluation) -> str:
         lines.append(f"  Source: {f.source}")
         lines.append("")
     if not ev.flags:
-        lines += [NO_FLAGS_TEXT, NO_FLAGS_DETAIL, ""]
+        lines += [t for t in (ev.no_flags, ev.no_flags_detail) if t]
+        if ev.no_flags or ev.no_flags_detail:
+            lines.append("")
     for w in ev.warnings:
         lines.append(f"WARNING  {w.id}  {w.message}")
     if ev.warnings:
         lines.append("")
     if ev.pattern is not None:
         p = ev.pattern
-        lines.append(f"Pattern: {p.reading} (radicular {p.radicular}/4, hamstring {p.hamstring}/4)")
+        lines.append(f"Pattern: {p.reading} ({p.counts_text()})")
         for pt in p.points:
             lines.append(f"  {pt.group}: {pt.label} ({'; '.join(pt.reasons)})")
         if p.note:
             lines.append(f"  {p.note}")
         lines.append("")
-    if not any(f.urgency == "emergency" for f in ev.flags):
-        lines.append(SAFETY_NET_TEXT)
+    if ev.safety_net:
+        lines.append(ev.safety_net)
     return "\n".join(lines).rstrip()

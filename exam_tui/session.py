@@ -6,7 +6,7 @@ imports Textual.
 
 Saving: every change is written at once with :func:`storage.save_record` (atomic, and
 conflict-checked against the file as we last loaded or saved it). The first save of a new
-exam creates the file with :func:`storage.new_record_path` in ``records_dir``. A failed save
+exam creates the file with :func:`storage.create_record` in ``records_dir``. A failed save
 raises :class:`~exam_tui.errors.RecordError` (or ``RecordConflictError``) *after* the change
 was made in memory: the screen still shows it, ``dirty`` stays true, and the next change
 tries the save again.
@@ -26,8 +26,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from exam_tui import kinds, storage
 from exam_tui import record as rec
-from exam_tui import storage
 from exam_tui.checklist import Checklist, Item, Section
 from exam_tui.errors import RecordError
 from exam_tui.record import Record, Side
@@ -40,27 +40,37 @@ if TYPE_CHECKING:
 Clock = Callable[[], datetime]
 Value = str | int | float
 
-#: One key per value, per kind. Choices use the digits 1–9 in the listed order; numbers are
-#: typed (digits and '.') then committed with enter. ``n`` means "negative", "no" or "normal"
-#: depending on the kind: each item has only one of these, so there is no ambiguity.
-ANSWER_KEYS: dict[str, dict[str, Value]] = {
-    "sign": {"p": "positive", "n": "negative", "e": "equivocal"},
-    "yes_no": {"y": "yes", "n": "no"},
-    "reflex": {str(g): g for g in range(5)},
-    "mrc": {str(g): g for g in range(6)},
-    "sensation": {"n": "normal", "r": "reduced", "a": "absent", "i": "increased"},
-    "plantar": {"f": "flexor", "u": "extensor", "e": "equivocal"},
-}
-
 NUMBER_CHARS = frozenset("0123456789.")
 MAX_NUMBER_CHARS = 8
 
 
 def answer_keys(item: Item) -> dict[str, Value]:
     """The keys that answer this item, mapped to the value each records (in display order)."""
-    if item.kind == "choice":
-        return {str(n): opt for n, opt in enumerate(item.options or [], start=1)}
-    return dict(ANSWER_KEYS.get(item.kind, {}))
+    return kinds.answer_keys(item)
+
+
+@dataclass(frozen=True)
+class NormalFill:
+    """What N ("rest of this section normal") would record in the current section.
+
+    ``role`` decides: a history section records nothing; a screening section records ``values``
+    only after the examiner confirms the list; an exam section records them at once.
+    """
+
+    section: Section
+    role: str
+    values: tuple[tuple[Item, Side | None, Value], ...]
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.role == "screening" and bool(self.values)
+
+    def labels(self) -> list[str]:
+        """Each item once, by label, with its value ("Fever: no")."""
+        seen: dict[str, str] = {}
+        for item, _side, value in self.values:
+            seen.setdefault(item.id, f"{item.label}: {kinds.long_text(item, value)}")
+        return list(seen.values())
 
 
 @dataclass(frozen=True)
@@ -151,12 +161,18 @@ class ExamSession:
         clock: Clock = rec.now_utc,
         user: str | None = None,
         find_prior: bool = True,
+        upgrade: bool = True,
     ) -> ExamSession:
         """A saved record, positioned at its first unanswered value. Raises RecordError.
 
         ``find_prior`` as for :meth:`start`: the latest exam of the patient before this one.
+        ``upgrade``: a draft of an older checklist version moves to the newest version when
+        every item it holds still exists there (see storage.upgrade_draft); the session's
+        warnings say so.
         """
         loaded = storage.load_record(path, checklist=checklist)
+        if upgrade:
+            loaded = storage.upgrade_draft(loaded)
         session = cls(
             loaded.checklist,
             loaded.record,
@@ -482,21 +498,43 @@ class ExamSession:
         self.set_value(None)
         return True
 
-    def fill_normal_section(self) -> int:
-        """Every unanswered shown value of this section gets its item's normal value; then the
-        next section. Numbers, choices and text have no normal value and are left alone.
-        Returns how many values were filled (saved once, at the end)."""
+    def normal_fill(self) -> NormalFill:
+        """What N would record here: each unanswered, shown value of an item that has a
+        ``normal`` (items without one are never filled automatically)."""
+        section = self.section
+        values: list[tuple[Item, Side | None, Value]] = []
+        if section.role != "history":
+            for item in section.items:
+                if item.normal is None:
+                    continue
+                for side in self.shown_sides(item):
+                    if self.record.get(item.id, side) is None:
+                        values.append((item, side, item.normal))
+        return NormalFill(section, section.role, tuple(values))
+
+    def fill_normal_section(self, *, confirmed: bool = False) -> int:
+        """N: record each unanswered shown value's ``normal``, as the section's role allows, then
+        go to the next section. Returns how many values were filled (saved once, at the end).
+
+        history: nothing is recorded (the patient's account is never filled in). screening:
+        nothing unless ``confirmed`` (the app first lists what will be recorded). Items without a
+        ``normal`` stay unanswered.
+        """
         self.number_buffer = ""
+        plan = self.normal_fill()
+        if plan.role == "history" or (plan.needs_confirmation and not confirmed):
+            if plan.role == "history" and not self.move_section(1):
+                self._revalidate_cursor()
+            return 0
         at = self.clock()
         filled = 0
-        for item in self.section.items:
-            normal = item.normal_value
-            if normal is None:
+        for item in plan.section.items:
+            if item.normal is None:
                 continue
             # Shown-ness is re-checked per item: a filled value may hide a later item.
             for side in self.shown_sides(item):
                 if self.record.get(item.id, side) is None:
-                    self.record.set_value(item, side, normal, by=self.user, at=at)
+                    self.record.set_value(item, side, item.normal, by=self.user, at=at)
                     filled += 1
         if not self.move_section(1):
             self._revalidate_cursor()
@@ -538,9 +576,8 @@ class ExamSession:
                     f"cannot create the records folder ({exc.strerror or exc})",
                     path=self.records_dir,
                 ) from None
-            path = storage.new_record_path(self.records_dir, self.record)
-            self.fingerprint = storage.save_record(path, self.record, None)
-            self.path = path
+            # Created exclusively: a second exam of this patient in the same second gets "-2".
+            self.path, self.fingerprint = storage.create_record(self.records_dir, self.record)
         else:
             self.fingerprint = storage.save_record(self.path, self.record, self.fingerprint)
         self.dirty = False

@@ -5,53 +5,26 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from exam_tui import rules
-from exam_tui.checklist import Checklist, Item, Section
+from exam_tui import kinds, rules
+from exam_tui.checklist import URGENCY_LABELS, Checklist, Item, Section, urgency_rank
 from exam_tui.conditions import SIDES, ItemTest, Side
 from exam_tui.record import Record, is_shown
+from exam_tui.textclean import clean as _clean
 
 #: Narrower requests are rendered at this width (the indents need room). The CLI refuses
 #: less than 40; the app's summary screen may be narrower, and must not crash on it.
 MIN_WIDTH = 20
 
-HISTORY_SECTION = "history"
-URGENCY_ORDER = {"emergency": 0, "urgent": 1, "routine": 2}
-URGENCY_WORDS = {
-    "emergency": "EMERGENCY (same day)",
-    "urgent": "URGENT (within days)",
-    "routine": "ROUTINE",
-}
 SIDE_LETTER: dict[Side, str] = {"left": "L", "right": "R"}
-#: Enumerated kinds whose abnormal values are findings; number/choice/text are reported as values.
-GRADED_KINDS = ("sign", "yes_no", "reflex", "mrc", "sensation", "plantar")
 #: Units written as a symbol after the number rather than a word.
-UNIT_SYMBOLS = {"degrees": "°", "degree": "°", "°": "°"}
+UNIT_SYMBOLS = kinds.UNIT_SYMBOLS
 
 
 # ----------------------------------------------------------------------------- text helpers
-
-
-def _clean(text: str) -> str:
-    """User text on one line, with control and bidi-override characters made visible.
-
-    A note could contain an ANSI escape or a right-to-left override that would recolour the
-    reader's terminal or reorder what they read; neither belongs in a clinical note.
-    """
-    out = []
-    for ch in text:
-        cat = unicodedata.category(ch)
-        if ch in "\t\r\n\v\f" or cat in ("Zl", "Zp"):
-            out.append(" ")
-        elif cat == "Cc" or (cat == "Cf" and ch not in "\u00ad\u200b\u200c\u200d"):
-            out.append("\ufffd")
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -121,33 +94,17 @@ class _Writer:
 
 def value_text(item: Item, value: Any) -> str:
     """A value in clinical notation: reflex 1 (reduced), MRC 3/5, 40°, 6 weeks, option words."""
-    kind = item.kind
-    if kind == "reflex" and isinstance(value, int):
-        # The NINDS grade with its word, as the flags' reasons write it ("1 (reduced)").
-        return f"{value} ({rules.REFLEX_WORDS.get(value, '?')})"
-    if kind == "mrc" and isinstance(value, int):
-        return f"MRC {value}/5"
-    if kind == "number" and isinstance(value, int | float):
-        unit = item.unit or ""
-        if unit in UNIT_SYMBOLS:
-            return f"{_num(value)}{UNIT_SYMBOLS[unit]}"
-        if unit == "out of 10":
-            return f"{_num(value)}/10"
-        if value == 1 and unit.endswith("s") and " " not in unit:
-            unit = unit[:-1]  # "1 week", not "1 weeks"
-        return f"{_num(value)} {unit}".rstrip()
-    if kind == "choice" and isinstance(value, str):
-        return item.option_label(value)
-    if kind == "text" and isinstance(value, str):
-        return f'"{value}"'
-    return str(value)
+    return kinds.summary_text(item, value)
 
 
 def is_abnormal(item: Item, value: Any) -> bool:
     """Whether one value is a finding (positive sign, yes, reflex ≠ 2, MRC < 5, ...)."""
-    if value is None or item.kind not in GRADED_KINDS:
-        return False
-    return bool(value != item.normal_value)
+    return kinds.is_abnormal(item, value)
+
+
+def is_finding_item(item: Item) -> bool:
+    """Items whose values are findings (normal or abnormal), not measurements or text."""
+    return item.kind in kinds.FINDING_KINDS or (item.kind == "choice" and item.normal is not None)
 
 
 def _label(item: Item, section: Section | None = None, *, root: bool = True) -> str:
@@ -210,10 +167,20 @@ class _Summary:
             for s in checklist.sections
             if s.id in {r.screening_section for r in checklist.rules if r.screening_section}
         ]
+        self.screening_sections += [
+            s
+            for s in checklist.sections
+            if s.role == "screening" and s not in self.screening_sections
+        ]
+        self.screening_sections.sort(key=checklist.sections.index)
         screening_ids = {s.id for s in self.screening_sections}
-        self.history = [s for s in checklist.sections if s.id == HISTORY_SECTION]
+        self.history = [s for s in checklist.sections if s.role == "history"]
         self.exam_sections = [
-            s for s in checklist.sections if s.id != HISTORY_SECTION and s.id not in screening_ids
+            s for s in checklist.sections if s.role != "history" and s.id not in screening_ids
+        ]
+        #: Sections whose positive findings are listed under their own heading.
+        self.listed_sections = [
+            s for s in checklist.sections if s.summary_heading and s.id not in screening_ids
         ]
         #: number items folded into their parent's line (e.g. the SLR angle): child id -> parent id
         self.folded = self._foldable()
@@ -259,6 +226,7 @@ class _Summary:
         for section in self.history:
             self.history_block(section)
         self.abnormal()
+        self.listed()
         self.measurements()
         self.normal()
         self.not_tested()
@@ -286,30 +254,26 @@ class _Summary:
             n = len(rec.amendments)
             status = f"amended after completion ({n} amendment{'s' if n != 1 else ''})"
         o.para(f"Record status: {status}", hang=2)
-        kinds = {i.kind for i in self.cl.items.values()}
+        present = {i.kind for i in self.cl.items.values()}
         legend = []
         if any(i.bilateral for i in self.cl.items.values()):
             legend.append("L = left, R = right.")
-        if "reflex" in kinds:
-            legend.append("Reflexes graded 0–4 (NINDS).")
-        if "mrc" in kinds:
-            legend.append("Power graded MRC 0–5 (5 normal).")
+        legend += [text for kind, text in kinds.LEGENDS.items() if kind in present]
         if legend:
             o.para(" ".join(legend), hang=2)
 
     def flags(self) -> None:
         o = self.out
         o.blank()
-        flags = sorted(
-            enumerate(self.ev.flags), key=lambda p: (URGENCY_ORDER.get(p[1].urgency, 9), p[0])
-        )
+        flags = sorted(enumerate(self.ev.flags), key=lambda p: (urgency_rank(p[1].urgency), p[0]))
         if not flags:
             o.para("Flags")
-            o.para(rules.NO_FLAGS_TEXT, 2)
+            if self.ev.no_flags:
+                o.para(self.ev.no_flags, 2)
         else:
             o.para("Flags (most urgent first)")
             for _, flag in flags:
-                urgency = URGENCY_WORDS.get(flag.urgency, flag.urgency.upper())
+                urgency = URGENCY_LABELS.get(flag.urgency, flag.urgency.upper())
                 o.para(f"{urgency} — {flag.title}", 2)
                 advice = flag.advice
                 if not advice.lower().startswith("consider"):
@@ -345,8 +309,23 @@ class _Summary:
             if any(rec.get(i.id, s) is None and self._shown(i, s) for s in slots_of(i))
         ]
         title = section.title
+        screening_rules = {r.id for r in self.cl.rules if r.screening_section}
+        ids = {i.id for i in section.items}
+        contradicted = [
+            self.cl.items[i].label
+            for w in self.ev.warnings
+            if w.id not in screening_rules
+            for i in w.items
+            if i in ids and i in self.cl.items
+        ]
         if not pos and not missing:
-            o.para(f"{title}: screened, all negative")
+            if contradicted:
+                o.para(
+                    f"{title}: all answered negative, but contradicted by a finding"
+                    f" ({_join(list(dict.fromkeys(contradicted)))}: see WARNING above)"
+                )
+            else:
+                o.para(f"{title}: screened, all negative")
             if neg:
                 o.para("Asked: " + _join([i.label for i in neg]) + ".", 2)
         else:
@@ -395,22 +374,67 @@ class _Summary:
         o.para("Abnormal findings")
         any_found = False
         for section in self.exam_sections:
+            if section.summary_heading:
+                continue  # listed under its own heading
             items = [i for i in section.items if _item_abnormal(rec, i)]
             if not items:
                 continue
             any_found = True
             o.para(section.title, 2)
             for item in items:
-                o.para(f"{_label(item, section)}: {self._sides_text(item, abnormal=True)}", 4)
+                o.para(self._abnormal_line(item, section), 4)
                 self._note(item, 6, named=False)
                 for child, parent in self.folded.items():
                     if parent == item.id and self._folded_sides(self.cl.items[child]):
                         self._note(self.cl.items[child], 6)
         if not any_found:
-            answered = any(_answered(rec, i) for s in self.exam_sections for i in s.items)
+            answered = any(
+                _answered(rec, i)
+                for s in self.exam_sections
+                if not s.summary_heading
+                for i in s.items
+            )
             o.para(
                 "None on examination." if answered else "None recorded: no examination findings.", 2
             )
+
+    def _abnormal_line(self, item: Item, section: Section) -> str:
+        """ "Label: positive L, negative R", or the item's own wording of a positive side
+        ("Crossed SLR positive: raising R reproduces L leg pain")."""
+        label = _label(item, section)
+        if not (item.positive_text and item.bilateral):
+            return f"{label}: {self._sides_text(item, abnormal=True)}"
+        worded: list[str] = []
+        rest: list[str] = []
+        for side in SIDES:
+            v = self.rec.get(item.id, side)
+            if v is None:
+                continue
+            if is_abnormal(item, v):
+                text = item.positive_text.format(
+                    side=SIDE_LETTER[side],
+                    other_side=SIDE_LETTER["right" if side == "left" else "left"],
+                    side_noun=self.cl.texts.side_noun,
+                    value=value_text(item, v),
+                )
+                worded.append(f"{value_text(item, v)}: {text}")
+            else:
+                rest.append(f"{value_text(item, v)} {SIDE_LETTER[side]}")
+        line = f"{label} " + "; ".join(worded)
+        return line + (f" ({', '.join(rest)})" if rest else "")
+
+    def listed(self) -> None:
+        """Sections with their own heading (e.g. other possible sources): positives only."""
+        o, rec = self.out, self.rec
+        for section in self.listed_sections:
+            items = [i for i in section.items if _item_abnormal(rec, i)]
+            if not items:
+                continue
+            o.blank()
+            o.para(section.summary_heading or section.title)
+            for item in items:
+                o.para(self._abnormal_line(item, section), 2)
+                self._note(item, 4, named=False)
 
     def _folded_sides(self, child: Item) -> set[Side]:
         """The sides of a folded number item that its parent's abnormal line already shows."""
@@ -427,7 +451,7 @@ class _Summary:
         rows: list[tuple[Section, Item, str]] = []
         for section in self.exam_sections:
             for item in section.items:
-                if item.kind in GRADED_KINDS or not _answered(rec, item):
+                if is_finding_item(item) or not _answered(rec, item):
                     continue
                 skip: set[Side] = self._folded_sides(item) if item.id in self.folded else set()
                 text = self._sides_text(item, skip=skip)
@@ -445,14 +469,12 @@ class _Summary:
         o, rec = self.out, self.rec
         rows: list[tuple[str, list[Item]]] = []
         for section in self.exam_sections:
-            graded = [i for i in section.items if i.kind in GRADED_KINDS and _answered(rec, i)]
+            graded = [i for i in section.items if is_finding_item(i) and _answered(rec, i)]
             normal = [i for i in graded if not _item_abnormal(rec, i)]
             if not normal:
                 continue
             labels = [self._normal_label(section, i) for i in normal]
-            applicable = [
-                i for i in section.items if i.kind in GRADED_KINDS and self._applicable(i)
-            ]
+            applicable = [i for i in section.items if is_finding_item(i) and self._applicable(i)]
             both = all(
                 not i.bilateral or None not in (rec.get(i.id, "left"), rec.get(i.id, "right"))
                 for i in normal
@@ -510,7 +532,7 @@ class _Summary:
                     label += f" ({SIDE_LETTER[sides[0]]})"
                 missing.append(label)
             if missing:
-                title = section.title + (" (not asked)" if section.id == HISTORY_SECTION else "")
+                title = section.title + (" (not asked)" if section.role == "history" else "")
                 rows.append((title, missing, items))
         o.blank()
         o.para("Not tested")
@@ -528,43 +550,32 @@ class _Summary:
             return
         o = self.out
         o.blank()
-        o.para("Pattern (a summary of findings, not a diagnosis)")
-        n_rad, n_ham = len(self.cl.pattern.radicular), len(self.cl.pattern.hamstring)
-        reading = {
-            "radicular": "radicular pattern",
-            "hamstring": "hamstring pattern",
-            "mixed": "mixed pattern (hamstring syndrome, or both problems)",
-            "indeterminate": "indeterminate",
-        }.get(p.reading, p.reading)
-        o.para(
-            f"Reading: {reading}. Radicular points {p.radicular} of {n_rad}, "
-            f"hamstring points {p.hamstring} of {n_ham}.",
-            2,
-        )
-        for group in ("radicular", "hamstring"):
-            points = [pt for pt in p.points if pt.group == group]
+        o.para(self.cl.pattern.title)
+        counts = [f"{g.title} points {g.points} of {g.max}" for g in p.groups]
+        counts[1:] = [c[:1].lower() + c[1:] for c in counts[1:]]
+        o.para(f"Reading: {p.reading_label}. {', '.join(counts)}.", 2)
+        for group in p.groups:
+            points = [pt for pt in p.points if pt.group == group.id]
             if not points:
                 continue
-            o.para(f"{group.capitalize()} points:", 2)
+            o.para(f"{group.title} points:", 2)
             for pt in points:
                 if len(pt.reasons) == 1 and pt.reasons[0].startswith(pt.label):
                     o.para(f"- {pt.reasons[0]}", 4, 2)  # "Pain below the knee: yes"
                 else:
                     why = f": {'; '.join(pt.reasons)}" if pt.reasons else ""
                     o.para(f"- {pt.label}{why}", 4, 2)
-        if p.neuro_deficit and p.reading != "radicular" and "neurological deficit" not in p.note:
-            o.para(
-                "An objective neurological deficit is present, so the picture is not purely"
-                " muscular.",
-                2,
-            )
+        for note in p.held_notes:
+            o.para(note, 2)
         if p.note:
             o.para(p.note, 2)
 
     def safety_net(self) -> None:
+        if not self.ev.safety_net:
+            return
         o = self.out
         o.blank()
-        for para in _paragraphs(rules.SAFETY_NET_TEXT):
+        for para in _paragraphs(self.ev.safety_net):
             o.para(para, 0, 2)
 
     def other_notes(self) -> None:

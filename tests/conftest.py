@@ -1,8 +1,8 @@
 """Shared fixtures: the bundled checklist, a sample record on disk, and a CLI runner.
 
-Every test gets EXAM_TUI_RECORDS pointing into its own tmp_path (autouse), so neither the
-tests nor the subprocesses they start (which inherit os.environ) can write to the real user
-data folder.
+Every test gets EXAM_TUI_RECORDS and EXAM_TUI_CACHE pointing into its own tmp_path (autouse),
+so neither the tests nor the subprocesses they start (which inherit os.environ) can write to
+the real user data or cache folder.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ STARTED = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
 def _private_records_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "user-data-records"
     monkeypatch.setenv("EXAM_TUI_RECORDS", str(folder))
+    monkeypatch.setenv("EXAM_TUI_CACHE", str(tmp_path / "user-cache"))
     return folder
 
 
@@ -44,8 +45,20 @@ def _empty_settings_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
 
 @pytest.fixture(scope="session")
 def checklist() -> Checklist:
-    """The bundled checklist (checklists/posterior-thigh-pain.toml)."""
+    """The default bundled checklist, newest version (checklists/posterior-thigh-pain.toml)."""
     return load_checklist()
+
+
+#: The released 1.0.0 posterior thigh checklist, kept for the records that name it.
+CHECKLIST_V1 = (
+    TESTS.parent / "exam_tui" / "checklists" / "versions" / "posterior-thigh-pain-1.0.0.toml"
+)
+
+
+@pytest.fixture(scope="session")
+def checklist_v1() -> Checklist:
+    """posterior-thigh-pain 1.0.0: the tests written for it stay its regression tests."""
+    return load_checklist(CHECKLIST_V1)
 
 
 @pytest.fixture

@@ -1,4 +1,7 @@
-"""The bundled checklist against the clinical reference: ids, order, figures, ranges and rules.
+"""posterior-thigh-pain 1.0.0 against clinical reference 1: ids, order, figures, ranges and rules.
+
+1.0.0 stays loadable for the records that name it, so these stay its regression tests; 2.0.0
+(clinical reference 2) has its own in test_checklist_v2.py.
 
 The expected values here are copied from the clinical reference (docs shared with the team),
 not from the checklist: this file is the contract that saved records and rules rely on.
@@ -9,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from exam_tui.checklist import Checklist, load_checklist
+from tests.conftest import CHECKLIST_V1
 
 EXPECTED_SECTIONS: dict[str, list[str]] = {
     "history": [
@@ -189,12 +193,14 @@ EXPECTED_RULES = {
     "R11": ("routine", {"referral"}, "Young 2008"),
     "R13": ("routine", {"referral"}, "NICE NG65 (spondyloarthritis); ACP/APS"),
     "R12": ("warning", set(), "safety"),
+    # Computed in code until the checklist format could express it; the same triggers as a rule.
+    "P1": ("urgent", {"imaging", "referral"}, "ACP/APS (Chou 2007)"),
 }
 
 
 @pytest.fixture(scope="module")
 def cl() -> Checklist:
-    return load_checklist()
+    return load_checklist(CHECKLIST_V1)
 
 
 def test_loads_with_identity(cl: Checklist) -> None:
@@ -318,7 +324,7 @@ def test_slr_follow_ups_shown_only_after_a_positive_or_equivocal_slr(cl: Checkli
 
 def test_rules_match_reference(cl: Checklist) -> None:
     assert [r.id for r in cl.rules] == [
-        "R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R13", "R12",
+        "R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R13", "R12", "P1",
     ]  # fmt: skip
     for r in cl.rules:
         urgency, actions, source = EXPECTED_RULES[r.id]
@@ -334,7 +340,9 @@ def test_rules_match_reference(cl: Checklist) -> None:
 
 def test_pattern_has_four_points_per_group(cl: Checklist) -> None:
     assert cl.pattern is not None
-    assert len(cl.pattern.radicular) == 4
-    assert len(cl.pattern.hamstring) == 4
-    ids = [p.id for p in (*cl.pattern.radicular, *cl.pattern.hamstring)]
+    groups = {g.id: g.points for g in cl.pattern.groups}
+    assert list(groups) == ["radicular", "hamstring"]
+    assert len(groups["radicular"]) == 4
+    assert len(groups["hamstring"]) == 4
+    ids = [p.id for p in (*groups["radicular"], *groups["hamstring"])]
     assert len(set(ids)) == len(ids)

@@ -150,7 +150,7 @@ def test_flags_warns_about_a_record_of_an_older_checklist_version(
 ) -> None:
     saved_record.write_text(
         saved_record.read_text().replace(
-            'checklist_version = "1.0.0"', 'checklist_version = "0.9.0"'
+            'checklist_version = "2.0.0"', 'checklist_version = "0.9.0"'
         )
     )
     result = run_cli("flags", saved_record)

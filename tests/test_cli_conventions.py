@@ -19,7 +19,7 @@ GOLDEN = TESTS / "golden"
 FLAGGED = GOLDEN / "proximal_hamstring_avulsion.toml"  # one urgent flag
 UNFLAGGED = GOLDEN / "normal_exam.toml"  # nothing flagged
 CLI = Callable[..., subprocess.CompletedProcess[str]]
-COMMANDS = ["new", "open", "validate", "summary", "flags", "compare"]
+COMMANDS = ["new", "open", "validate", "summary", "flags", "compare", "export"]
 ESCAPE = re.compile(r"\x1b\[")
 
 # ----------------------------------------------------------------------------- --help

@@ -22,6 +22,7 @@ CORE_MODULES = [
     "summary",
     "storage",
     "compare",
+    "fhir",
     "cli",
 ]
 
@@ -53,7 +54,7 @@ def test_core_modules_do_not_import_textual() -> None:
 
 
 def test_non_ui_commands_do_not_import_textual(saved_record: Path) -> None:
-    """`exam-tui validate / flags / summary / compare`, run exactly as `python -m exam_tui` runs."""
+    """The headless commands (validate, flags, summary, compare, export) run via `python -m`."""
     later = saved_record.with_name("later.toml")
     later.write_text(saved_record.read_text().replace("2026-11-28 09:30:00", "2026-12-05 09:30:00"))
     commands = [
@@ -63,6 +64,7 @@ def test_non_ui_commands_do_not_import_textual(saved_record: Path) -> None:
         ["summary", str(saved_record)],
         ["summary", "--prior", str(saved_record), str(later)],
         ["compare", str(saved_record), str(later)],
+        ["export", str(saved_record)],
     ]
     report = _run(
         f"""

@@ -67,12 +67,40 @@ def test_records_are_0600_and_folders_0700_even_with_a_permissive_umask(
     assert load_record(path).record.get("fever") == "no"
 
 
-def test_an_existing_records_folder_is_made_private(tmp_path: Path, sample_record) -> None:
+@pytest.mark.parametrize("mode", [0o755, 0o2770, 0o770])
+def test_an_existing_folder_is_never_chmodded(tmp_path: Path, sample_record, mode: int) -> None:
+    """A shared 2770 folder set up for a team keeps its group access and setgid bit: every
+    save used to reset it to 0700. Only folders exam-tui creates are made private."""
     folder = tmp_path / "records"
     folder.mkdir()
-    folder.chmod(0o755)
-    save_record(new_record_path(folder, sample_record), sample_record, None)
-    assert _mode(folder) == 0o700
+    folder.chmod(mode)
+    path = new_record_path(folder, sample_record)
+    save_record(path, sample_record, None)
+    loaded = load_record(path)
+    save_record(path, loaded.record, loaded.fingerprint)
+    assert _mode(folder) == mode
+    assert _mode(path) == 0o600
+
+
+def test_group_access_setting_follows_the_shared_folder(
+    tmp_path: Path, sample_record, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With EXAM_TUI_GROUP_ACCESS=1, a folder created inside a 2770 share gets 2770 and files
+    0660, so colleagues in the group can read and save them; without it, 0700 and 0600."""
+    share = tmp_path / "share"
+    share.mkdir()
+    share.chmod(0o2770)
+    monkeypatch.setenv("EXAM_TUI_GROUP_ACCESS", "1")
+    sub = share / "clinic" / "records"
+    path = new_record_path(sub, sample_record)
+    save_record(path, sample_record, None)
+    assert _mode(sub) == 0o2770 and _mode(sub.parent) == 0o2770
+    assert _mode(path) == 0o660
+    monkeypatch.delenv("EXAM_TUI_GROUP_ACCESS")
+    private = share / "mine"
+    path = new_record_path(private, sample_record)
+    save_record(path, sample_record, None)
+    assert _mode(private) == 0o700 and _mode(path) == 0o600
 
 
 def test_a_record_replacing_a_world_readable_file_is_0600(saved_record: Path) -> None:

@@ -9,7 +9,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exam_tui.checklist import KIND_VALUES, Checklist, Item, load_checklist
+from exam_tui import kinds
+from exam_tui.checklist import Checklist, Item, load_checklist
 from exam_tui.record import Record, new_record
 from exam_tui.storage import dumps_record, load_record, new_record_path, save_record
 
@@ -34,8 +35,9 @@ times = st.datetimes(
 
 def values_for(item: Item) -> st.SearchStrategy[str | int | float]:
     """Every valid value of an item, by kind and range."""
-    if item.kind in KIND_VALUES:
-        return st.sampled_from(KIND_VALUES[item.kind])
+    values = kinds.KINDS[item.kind].values
+    if values is not None:
+        return st.sampled_from(values)
     if item.kind == "choice":
         return st.sampled_from(item.options or [])
     if item.kind == "text":

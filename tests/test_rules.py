@@ -14,11 +14,13 @@ from typing import Any
 
 import pytest
 
-from exam_tui import rules
+from exam_tui import kinds, rules
 from exam_tui.checklist import Checklist, load_checklist
 from exam_tui.record import Record, is_shown, new_record
 from exam_tui.storage import load_record
+from tests.conftest import CHECKLIST_V1
 
+CL_V1 = load_checklist(CHECKLIST_V1)
 VIGNETTES = Path(__file__).resolve().parent / "vignettes"
 
 RED_FLAGS = [
@@ -42,7 +44,8 @@ RED_FLAGS = [
 
 @pytest.fixture(scope="module")
 def cl() -> Checklist:
-    return load_checklist()
+    """posterior-thigh-pain 1.0.0: these are its regression tests (2.0.0: test_rules_v2.py)."""
+    return CL_V1
 
 
 def build(cl: Checklist, spec: dict[str, Any] | None = None, *, screened: bool = True) -> Record:
@@ -84,7 +87,8 @@ def normal_exam(cl: Checklist) -> Record:
         for side in ("left", "right") if item.bilateral else (None,):
             if not is_shown(cl, rec, item.id, side):
                 continue
-            value = item.normal_value
+            # Background facts have no normal for N; a normal patient answers "no" to them.
+            value = kinds.reference_normal(item)
             if value is None:
                 value = NORMAL_NUMBERS.get(item.id, NORMAL_CHOICES.get(item.id))
             if value is not None:
@@ -649,7 +653,7 @@ def pattern(cl: Checklist, spec: dict[str, Any]) -> rules.PatternResult:
     ],
 )
 def test_pattern_reading_thresholds(radicular: int, hamstring: int, reading: str) -> None:
-    assert rules.pattern_reading(radicular, hamstring) == reading
+    assert rules.read_pattern(CL_V1, {"radicular": radicular, "hamstring": hamstring}) == reading
 
 
 RAD_POINTS = [
@@ -675,7 +679,7 @@ def test_pattern_counts_each_point(cl: Checklist, n_rad: int, n_ham: int) -> Non
     result = pattern(cl, spec)
     assert (result.radicular, result.hamstring) == (n_rad, n_ham)
     # Only the 4th radicular point is a neurological deficit, and with it no reading is "hamstring".
-    assert result.reading == rules.pattern_reading(n_rad, n_ham)
+    assert result.reading == rules.read_pattern(CL_V1, {"radicular": n_rad, "hamstring": n_ham})
 
 
 @pytest.mark.parametrize(
@@ -829,9 +833,9 @@ def test_to_json_shape(cl: Checklist) -> None:
 
 def test_format_text_no_flags(cl: Checklist) -> None:
     text = rules.format_text(rules.evaluate(cl, normal_exam(cl)))
-    assert rules.NO_FLAGS_TEXT in text
-    assert rules.SAFETY_NET_TEXT in text
-    assert "cauda equina" in rules.SAFETY_NET_TEXT
+    assert CL_V1.texts.no_flags in text
+    assert CL_V1.safety_net.text in text
+    assert "cauda equina" in CL_V1.safety_net.text
 
 
 def test_format_text_most_urgent_first_with_reasons(cl: Checklist) -> None:
@@ -847,7 +851,7 @@ def test_format_text_most_urgent_first_with_reasons(cl: Checklist) -> None:
     assert text.index("R1") < text.index("R3") < text.index("R13")
     assert "Ankle dorsiflexion (L4) L: MRC 3/5" in text
     assert "Saddle anaesthesia: yes" in text
-    assert rules.NO_FLAGS_TEXT not in text
+    assert CL_V1.texts.no_flags not in text
 
 
 def test_prior_without_worsening_adds_no_flag(cl: Checklist) -> None:

@@ -191,13 +191,26 @@ def test_fill_normal_fills_one_section_and_goes_on(session: ExamSession) -> None
 
 
 def test_normal_exam_by_fill_only(session: ExamSession) -> None:
-    for _ in session.sections:
-        session.fill_normal_section()
+    """N by section role: history records nothing, screening only once confirmed (background
+    facts never), exam sections each shown item's normal, each side."""
+    assert session.section.role == "history"
+    assert session.fill_normal_section() == 0  # the patient's account is never filled in
+    assert session.record.findings == {} and session.section.role == "screening"
+    plan = session.normal_fill()
+    assert plan.needs_confirmation
+    assert "History of cancer" not in " ".join(plan.labels())  # a background fact
+    assert session.fill_normal_section() == 0  # not confirmed: nothing recorded, stays here
+    assert session.record.findings == {} and session.section.role == "screening"
+    assert session.fill_normal_section(confirmed=True) > 0
+    while session.section.role == "exam" and session.fill_normal_section():
+        pass
     assert session.record.get("reflex_patellar", "left") == 2
     assert session.record.get("strength_knee_flexion", "right") == 5
-    assert session.record.get("sensation_saddle") == "normal"
+    assert session.record.get("sensation_saddle") is None  # only recorded when tested
+    assert session.record.get("history_of_cancer") is None  # never filled automatically
     assert session.record.get("plantar_response", "left") == "flexor"
     assert session.record.get("onset") is None and session.record.get("pain_score") is None
+    assert session.record.get("pain_below_knee") is None  # history: never answered for them
     assert session.evaluation.flags == ()
     assert session.path is not None
     saved = load_record(session.path).record

@@ -47,7 +47,7 @@ def exam(
     )
     for n in range(len(checklist.sections)):
         s.goto_section(n)
-        s.fill_normal_section()
+        s.fill_normal_section(confirmed=True)
     for (item, side), key in values.items():
         s.goto(item, side)  # type: ignore[arg-type]
         assert s.answer(key), (item, key)
@@ -77,7 +77,8 @@ def test_a_new_exam_knows_the_latest_earlier_exam_of_the_same_patient(
     assert s.prior_checked and s.prior_date == "2026-10-01"
     assert s.prior_value("strength_great_toe_extension", "left") == 4
     assert s.prior_value("strength_great_toe_extension", "right") == 5
-    assert s.prior_value("felt_pop") == "no"
+    assert s.prior_value("fever") == "no"  # screened (confirmed N) at the earlier exam
+    assert s.prior_value("felt_pop") is None  # history: N never answers for the patient
     # Not pre-filled: the clinician still enters every value.
     assert s.record.get("strength_great_toe_extension", "left") is None
     assert s.progress() == (0, s.progress()[1])

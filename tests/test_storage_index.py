@@ -1,6 +1,6 @@
 """The records folder's header index: used when the files are unchanged, never trusted over them.
 
-``storage.list_records`` keeps each record's header in ``.exam-tui-index.json`` (keyed by file
+``storage.list_records`` keeps each record's header in an index in the user's cache (keyed by file
 name, with the file's mtime, size and inode) so a folder of 10,000 records lists in a fraction
 of a second. These tests check it through the record files and the listing only: whatever
 happens to the files or the index, the listing equals a fresh read of every file.
@@ -22,8 +22,8 @@ from exam_tui import storage
 from exam_tui.checklist import Checklist
 from exam_tui.record import Record, new_record
 from exam_tui.storage import (
-    INDEX_NAME,
     dumps_record,
+    index_path,
     list_records,
     load_record,
     new_record_path,
@@ -60,14 +60,14 @@ def _fresh(folder: Path) -> list[storage.RecordSummary]:
 
 
 def _index(folder: Path) -> dict:  # type: ignore[type-arg]
-    return json.loads((folder / INDEX_NAME).read_text("utf-8"))
+    return json.loads(index_path(folder).read_text("utf-8"))
 
 
 def _tamper(folder: Path, name: str, patient: str) -> None:
     """Change the patient id an index entry holds (its stat still matches the file)."""
     data = _index(folder)
     data["entries"][name][3] = patient
-    (folder / INDEX_NAME).write_text(json.dumps(data), "utf-8")
+    index_path(folder).write_text(json.dumps(data), "utf-8")
 
 
 def test_index_is_private_never_a_record_and_equals_a_fresh_read(
@@ -75,7 +75,7 @@ def test_index_is_private_never_a_record_and_equals_a_fresh_read(
 ) -> None:
     paths = _folder(records_dir, checklist)
     first = list_records(records_dir, index=True)
-    index = records_dir / INDEX_NAME
+    index = index_path(records_dir)
     assert index.exists()
     assert stat.S_IMODE(index.stat().st_mode) == 0o600  # it holds patient ids
     assert first == _fresh(records_dir)
@@ -158,7 +158,7 @@ def test_a_corrupt_index_is_ignored_and_rebuilt(
 ) -> None:
     _folder(records_dir, checklist)
     list_records(records_dir, index=True)
-    index = records_dir / INDEX_NAME
+    index = index_path(records_dir)
     if content == "entries-of-the-wrong-shape":
         data = _index(records_dir)
         names = list(data["entries"])
@@ -176,21 +176,36 @@ def test_a_corrupt_index_is_ignored_and_rebuilt(
     assert stat.S_IMODE(index.stat().st_mode) == 0o600
 
 
-def test_an_index_copied_from_another_folder_is_not_trusted(
-    tmp_path: Path, checklist: Checklist
-) -> None:
-    """A copied folder keeps names, sizes and (cp -a) mtimes; its index must not be believed."""
+def test_an_index_of_another_folder_is_not_trusted(tmp_path: Path, checklist: Checklist) -> None:
+    """A copied folder keeps names, sizes and (cp -a) mtimes; an index written for the first
+    folder (say, restored from a backup into the cache) must not be believed for the copy."""
     a = tmp_path / "a"
     _folder(a, checklist)
     list_records(a, index=True)
     b = tmp_path / "b"
     shutil.copytree(a, b)  # copies mtimes too
     name = next(storage.iter_record_files(b)).name
-    data = _index(b)
+    data = _index(a)
     data["entries"][name][3] = "FROM-FOLDER-A"
-    (b / INDEX_NAME).write_text(json.dumps(data), "utf-8")
+    index_path(b).write_text(json.dumps(data), "utf-8")
     assert "FROM-FOLDER-A" not in {s.patient_id for s in list_records(b, index=True)}
     assert list_records(b, index=True) == _fresh(b)
+
+
+def test_the_index_lives_in_the_cache_keyed_by_the_folder_path(
+    tmp_path: Path, checklist: Checklist
+) -> None:
+    """Not in the records folder (on a share each client rewrote the others' index), and not
+    keyed by device and inode (different on every client of a network share)."""
+    folder = tmp_path / "records"
+    _folder(folder, checklist)
+    list_records(folder, index=True)
+    assert not [p for p in folder.iterdir() if not p.name.endswith(".toml")]
+    assert index_path(folder).is_relative_to(Path(os.environ["EXAM_TUI_CACHE"]))
+    assert _index(folder)["folder"] == str(folder.resolve())
+    # the same folder by another spelling is the same index
+    assert index_path(tmp_path / "records" / ".." / "records") == index_path(folder)
+    assert index_path(tmp_path / "other") != index_path(folder)
 
 
 def test_a_small_folder_gets_no_index_by_default(
@@ -198,10 +213,10 @@ def test_a_small_folder_gets_no_index_by_default(
 ) -> None:
     _folder(records_dir, checklist, n=3)
     assert list_records(records_dir) == _fresh(records_dir)
-    assert not (records_dir / INDEX_NAME).exists()
+    assert not (index_path(records_dir)).exists()
     monkeypatch.setattr(storage, "INDEX_MIN_RECORDS", 3)
     assert list_records(records_dir) == _fresh(records_dir)
-    assert (records_dir / INDEX_NAME).exists()
+    assert (index_path(records_dir)).exists()
 
 
 def test_a_folder_where_the_index_cannot_be_written_still_lists(
@@ -214,7 +229,7 @@ def test_a_folder_where_the_index_cannot_be_written_still_lists(
 
     monkeypatch.setattr(storage.tempfile, "mkstemp", read_only)
     assert list_records(records_dir, index=True) == _fresh(records_dir)
-    assert not (records_dir / INDEX_NAME).exists()
+    assert not (index_path(records_dir)).exists()
     assert not list(records_dir.glob(".exam-tui-tmp-*"))
 
 
@@ -258,12 +273,16 @@ def _expected(text: str, path: Path) -> storage.RecordSummary:
     except tomllib.TOMLDecodeError:
         return storage.RecordSummary(path, "?", None, "error", "", error="not valid TOML")
     started = data["exam"].get("started_at")
+    # only a date and time with an offset is a start time; a local time or a date is an error
+    aware = hasattr(started, "hour") and started.tzinfo is not None
     return storage.RecordSummary(
         path,
         str(data["patient"].get("id", "?")),
-        started if hasattr(started, "hour") else None,
+        started if aware else None,
         str(data["status"]),
         str(data["exam"].get("examiner", "")),
+        error=None if aware or started is None else storage.BAD_STARTED_AT,
+        checklist=str(data.get("checklist", "")),
     )
 
 

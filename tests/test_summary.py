@@ -26,7 +26,8 @@ from hypothesis import strategies as st
 from exam_tui import rules, summary
 from exam_tui.checklist import Checklist, Item, load_checklist
 from exam_tui.record import Finding, Record, is_shown, new_record
-from exam_tui.storage import load_record, save_record
+from exam_tui.storage import load_record
+from tests.conftest import CHECKLIST_V1, save_record
 
 TESTS = Path(__file__).resolve().parent
 GOLDEN = TESTS / "golden"
@@ -35,6 +36,8 @@ MINI = TESTS / "data" / "checklists" / "mini-test.toml"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 STARTED = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
 CLI = Callable[..., subprocess.CompletedProcess[str]]
+#: The golden files here are posterior-thigh-pain 1.0.0 records (2.0.0: tests/golden/v2/).
+CL_V1 = load_checklist(CHECKLIST_V1)
 
 
 def render_file(path: Path, width: int = 80) -> str:
@@ -88,7 +91,7 @@ def test_golden_summaries_are_plain_wrapped_text(record_path: Path) -> None:
     assert not re.search("[\u2500-\u257f]", text), "no box drawing"
     assert all(len(line) <= 80 and line == line.rstrip() for line in text.splitlines())
     assert text.splitlines()[-1] == "Checklist: posterior-thigh-pain 1.0.0 (exam-tui)"
-    assert rules.SAFETY_NET_TEXT in flat(text)
+    assert CL_V1.safety_net.text in flat(text)
 
 
 # The clinical content of the golden files, asserted in words so a regenerated golden file
@@ -97,7 +100,7 @@ def test_golden_summaries_are_plain_wrapped_text(record_path: Path) -> None:
 
 def test_normal_exam_says_plainly_that_nothing_is_indicated() -> None:
     text = (GOLDEN / "normal_exam.txt").read_text("utf-8")
-    assert "\n  " + rules.NO_FLAGS_TEXT + "\n" in text
+    assert "\n  " + CL_V1.texts.no_flags + "\n" in text
     assert "Red flags: screened, all negative" in text
     assert "Reflexes: normal and symmetrical" in text
     assert "Abnormal findings\n  None on examination." in text
@@ -213,7 +216,7 @@ def test_flags_most_urgent_first(checklist: Checklist) -> None:
     u = text.index("URGENT (within days) — Possible fracture")
     r = text.index("ROUTINE — Inflammatory back pain")
     assert e < u < r
-    assert rules.NO_FLAGS_TEXT not in text
+    assert CL_V1.texts.no_flags not in text
     assert "Red flags: POSITIVE" in text
     assert "Findings: Bladder dysfunction: yes." in text
 

@@ -12,7 +12,7 @@ from textual.screen import Screen
 
 from exam_tui import storage
 from exam_tui.checklist import Checklist
-from exam_tui.errors import RecordError
+from exam_tui.errors import ChecklistError, RecordError
 from exam_tui.record import now_utc
 from exam_tui.session import Clock, ExamSession
 from exam_tui.tui.commands import EXAM_COMMANDS
@@ -67,7 +67,15 @@ class ExamApp(App[int]):
                 self.start_exam(NewExam(patient, examiner, side))
             else:
                 self.push_screen(
-                    NewExamDialog(patient, examiner, side, allow_open=False), self._new_exam_result
+                    NewExamDialog(
+                        patient,
+                        examiner,
+                        side,
+                        allow_open=False,
+                        checklists=self._exam_choices(),
+                        checklist_id=self.checklist.id,
+                    ),
+                    self._new_exam_result,
                 )
         else:
             self._offer_start()
@@ -128,9 +136,28 @@ class ExamApp(App[int]):
 
     # -- start flow ---------------------------------------------------------------------------
 
+    def _exam_choices(self) -> list[tuple[str, str]]:
+        """(id, title) of each bundled checklist, the app's own first."""
+        from exam_tui.checklist import bundled_checklists
+
+        found = [(f.id, f.title) for f in bundled_checklists()]
+        ids = [cid for cid, _ in found]
+        if self.checklist.id not in ids:
+            found.insert(0, (self.checklist.id, self.checklist.title))
+        return found
+
     def action_new_exam(self) -> None:
         _, examiner, side = self.start_args  # the settings file's, filled in for the clinician
-        self.push_screen(NewExamDialog(None, examiner, side), self._new_exam_result)
+        self.push_screen(
+            NewExamDialog(
+                None,
+                examiner,
+                side,
+                checklists=self._exam_choices(),
+                checklist_id=self.checklist.id,
+            ),
+            self._new_exam_result,
+        )
 
     def action_open_record(self) -> None:
         from exam_tui.tui.screens.picker import RecordPicker
@@ -150,9 +177,18 @@ class ExamApp(App[int]):
             self.open_record(path)
 
     def start_exam(self, new: NewExam) -> None:
+        checklist = self.checklist
+        try:
+            if new.checklist_id and new.checklist_id != checklist.id:
+                from exam_tui.checklist import load_bundled
+
+                checklist = load_bundled(new.checklist_id)
+        except ChecklistError as exc:
+            self.notify(str(exc), title="Cannot start the exam", severity="error")
+            return
         try:
             session = ExamSession.start(
-                self.checklist,
+                checklist,
                 self.records_dir,
                 patient=new.patient,
                 examiner=new.examiner,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 
-from exam_tui.session import ANSWER_KEYS
+from exam_tui import kinds
 
 
 @dataclass(frozen=True)
@@ -49,15 +49,13 @@ EXAM_COMMANDS: tuple[Command, ...] = (
         "Previous section",
         footer=False,
     ),
-    Command(
-        "side('left')", "left,h", "← h", "left leg", "Left leg of a bilateral item", footer=False
-    ),
+    Command("side('left')", "left,h", "← h", "left", "Left side of a bilateral item", footer=False),
     Command(
         "side('right')",
         "right,l",
         "→ l",
-        "right leg",
-        "Right leg of a bilateral item",
+        "right",
+        "Right side of a bilateral item",
         footer=False,
     ),
     Command(
@@ -74,7 +72,9 @@ EXAM_COMMANDS: tuple[Command, ...] = (
         "N,shift+n",
         "N",
         "normal",
-        "Mark every unanswered value of this section normal, then go to the next section",
+        "Rest of this section normal: exam sections record each item's normal value; a"
+        " screening section lists what it will record and asks first; a history section is"
+        " never filled",
     ),
     Command("note", "m,semicolon", "m", "note", "Add or edit a note on the current item"),
     Command("summary", "s", "s", "summary", "The plain-text summary (copy it, or write a .txt)"),
@@ -93,22 +93,12 @@ EXAM_COMMANDS: tuple[Command, ...] = (
     Command("quit", "q,ctrl+q", "q", "quit", "Quit (every answer is already saved)"),
 )
 
-#: The answer keys per kind, for the help screen (choices and numbers are described in words).
-ANSWER_HELP: tuple[tuple[str, str], ...] = (
-    *(
-        (kind, "  ".join(f"{k} {v}" for k, v in keys.items()))
-        for kind, keys in ANSWER_KEYS.items()
-        if kind not in ("reflex", "mrc")
-    ),
-    ("reflex", "0–4 (0 absent, 1 reduced, 2 normal, 3 brisk, 4 clonus)"),
-    ("mrc", "0–5 (MRC grade; 5 normal)"),
-    ("choice", "1–9, in the order shown"),
-    ("number", "type the digits (and .), then enter; backspace corrects"),
-)
+#: The answer keys per kind, for the help screen.
+ANSWER_HELP: tuple[tuple[str, str], ...] = tuple(kinds.HELP.items())
 
 #: Every key that can answer some item (one binding each; the session decides what it means).
 ANSWER_KEY_NAMES: tuple[str, ...] = (
-    *sorted({k for keys in ANSWER_KEYS.values() for k in keys if not k.isdigit()}),
+    *sorted({k for kind in kinds.KINDS.values() for k in kind.keys if not k.isdigit()}),
     *"0123456789",
     "full_stop",
     "backspace",

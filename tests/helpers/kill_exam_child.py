@@ -43,7 +43,7 @@ def apply_op(session: ExamSession, op: list[Any]) -> None:
     if name == "key":
         ok = session.answer(op[1])
     elif name == "fill":
-        ok = session.fill_normal_section() > 0
+        ok = session.fill_normal_section(confirmed=True) > 0  # N, then Enter to confirm
     elif name in ("up", "down"):
         ok = session.move_item(-1 if name == "up" else 1)
     elif name in ("left", "right"):
@@ -80,7 +80,9 @@ def _child(checklist: Checklist, job: dict[str, Any]) -> None:
                 find_prior=False,  # as the app does: it looks the prior exam up in a thread
             )
         else:
-            session = ExamSession.open(Path(job["path"]), checklist=checklist, find_prior=False)
+            session = ExamSession.open(
+                Path(job["path"]), checklist=checklist, find_prior=False, upgrade=False
+            )
             if job["cursor"] is not None:
                 item, side = job["cursor"]
                 if (session.cursor.item, session.cursor.side) != (item, side):
@@ -97,7 +99,11 @@ def _child(checklist: Checklist, job: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    checklist = load_checklist()
+    # The scripts key in posterior-thigh-pain 1.0.0 vignettes (tests/test_kill_exam.py).
+    checklist = load_checklist(
+        Path(__file__).resolve().parents[2]
+        / "exam_tui" / "checklists" / "versions" / "posterior-thigh-pain-1.0.0.toml"
+    )
     for line in sys.stdin:
         job = json.loads(line)
         if job["cmd"] == "run":

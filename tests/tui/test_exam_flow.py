@@ -32,16 +32,48 @@ def only_record(folder: Path) -> Path:
     return path
 
 
+#: History keyed in: onset gradual, mechanism none, no pop, 4 weeks, 2 weeks of care, pain 5/10,
+#: seven yes/no questions, under 18 no, walking leg pain none.
+HISTORY_NORMAL = ("2", "1", "n", "4", "enter", "2", "enter", "5", "enter", *"nnnnnnn", "n", "1")
+
+
 async def test_normal_exam_by_history_then_N_per_section(
     make_app: MakeApp, records_dir: Path
 ) -> None:
+    """History is asked (N never answers for the patient); red flags are screened with N and
+    confirmed, background facts asked one by one; each exam section by N."""
     app = make_app(**NEW)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, ExamScreen)
-        # onset gradual, mechanism none, no pop, 4 weeks, 2 weeks of care, pain 5/10
-        await pilot.press("2", "1", "n", "4", "enter", "2", "enter", "5", "enter")
-        for _ in range(8):  # history's yes/no items, then one N per remaining section
+        screen = app.screen
+        await pilot.press("N")  # in History: records nothing, says so
+        await pilot.pause()
+        assert screen.session.record.findings == {}
+        await pilot.press("left_square_bracket")  # back to History
+        await pilot.press(*HISTORY_NORMAL)
+        assert screen.session.section.id == "red_flags"
+        await pilot.press("N")
+        await pilot.pause()
+        from exam_tui.tui.screens.confirm_normal import ConfirmNormalDialog
+
+        assert isinstance(app.screen, ConfirmNormalDialog)
+        listed = str(app.screen.query_one("#confirm-list").render())
+        assert "Fever: no" in listed and "History of cancer" not in listed
+        await pilot.press("escape")  # cancelled: nothing recorded
+        await pilot.pause()
+        assert screen.session.record.get("fever") is None
+        await pilot.press("N", "enter")
+        await pilot.pause()
+        assert screen.session.record.get("fever") == "no"
+        assert screen.session.record.get("history_of_cancer") is None  # a fact: ask it
+        for item in ("history_of_cancer", "iv_drug_use_or_immunosuppression",
+                     "recent_infection_or_spinal_procedure", "osteoporosis_or_steroids",
+                     "age_over_50"):  # fmt: skip
+            screen.session.goto(item)
+            await pilot.press("n")
+        screen.session.goto("slr", "left")
+        for _ in range(7):  # one N per exam section
             await pilot.press("N")
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -63,7 +95,9 @@ async def test_normal_exam_by_history_then_N_per_section(
         r.get("reflex_achilles", "right") == 2
         and r.get("strength_great_toe_extension", "left") == 5
     )
-    assert r.get("sensation_saddle") == "normal" and r.get("plantar_response", "left") == "flexor"
+    assert r.get("sensation_saddle") is None  # only recorded when actually tested
+    assert r.get("plantar_response", "left") == "flexor"
+    assert r.get("foot_pulses", "right") == "present"
     assert r.get("single_leg_bridge_reps", "left") is None  # numbers are not "normal"-filled
     ev = rules.evaluate(loaded.checklist, r)
     assert ev.flags == () and ev.warnings == ()
@@ -75,10 +109,18 @@ async def test_l5_radiculopathy_typed_finding_by_finding(
     app = make_app(**NEW)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        # History: gradual, lifting, no pop, 8 weeks, 6 weeks of care, pain 7, then yes/no items.
+        # History: gradual, lifting, no pop, 8 weeks, 6 weeks of care, pain 7, then yes/no items,
+        # not under 18, no walking leg pain.
         await pilot.press("2", "4", "n", "8", "enter", "6", "enter", "7", "enter")
-        await pilot.press("y", "y", "y", "n", "y", "n", "y")
-        await pilot.press("N")  # red flags: all no
+        await pilot.press("y", "y", "y", "n", "y", "n", "y", "n", "1")
+        await pilot.press("N", "enter")  # red flags: the screen confirmed "no"
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        assert screen.session.section.id == "nerve_tension"
+        # ... but background facts are asked: the cancer history here
+        screen.session.goto("history_of_cancer")
+        await pilot.press("n")
+        screen.session.goto("slr", "left")
         # Nerve tension: SLR L+ R-, left angle 40, Bragard L+, crossed SLR -, slump L+ R-,
         # Cram L+, femoral nerve stretch -
         await pilot.press("p", "n", "4", "0", "enter", "p", "n", "n", "p", "n", "p", "n", "n")
@@ -87,9 +129,10 @@ async def test_l5_radiculopathy_typed_finding_by_finding(
             "2", "2", "1", "2", "2", "2", "f", "f"
         )  # reflexes: left medial hamstring 1
         await pilot.press("n", "n", "r", "n", "n", "n", "n", "n", "n")  # sensation: left L5 reduced
-        await pilot.press(
-            "5", "5", "4", "5", "4", "5", "5", "5", "5", "5"
-        )  # strength: L5 weak left
+        # strength: hip flexion, knee extension, sit-to-stand, dorsiflexion, then EHL and hip
+        # abduction 4 on the left (one root: L5), the rest normal
+        await pilot.press("5", "5", "5", "5", "n", "n", "5", "5", "4", "5", "4", "5")
+        await pilot.press("N")
         screen = app.screen
         assert isinstance(screen, ExamScreen)
         flags_text = screen.query_one(FlagsPanel).text.plain
@@ -113,6 +156,7 @@ async def test_l5_radiculopathy_typed_finding_by_finding(
         ("strength_knee_flexion", "right"): 5,
         ("bent_knee_stretch", "left"): "negative",
         ("intervention_candidate", None): "yes",
+        ("history_of_cancer", None): "no",
     }
     assert {k: r.get(*k) for k in expected} == expected
     ev = rules.evaluate(load_record(only_record(records_dir)).checklist, r)

@@ -32,6 +32,15 @@ MakeApp = Callable[..., ExamApp]
 JAN = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)
 FEB = datetime(2026, 2, 20, 10, 0, tzinfo=UTC)
 TO_STRENGTH = ["right_square_bracket"] * 7  # History → … → Strength
+
+
+@pytest.fixture(scope="session")
+def checklist(checklist_v1: Checklist) -> Checklist:
+    """These screens were drawn for posterior-thigh-pain 1.0.0's strength section (follow-up
+    display, not clinical content): the app runs on it here."""
+    return checklist_v1
+
+
 RECORDS = Path("records")
 
 
@@ -56,7 +65,7 @@ def earlier_exam(
     )
     for n in range(len(checklist.sections)):
         s.goto_section(n)
-        s.fill_normal_section()
+        s.fill_normal_section(confirmed=True)
     s.goto("strength_great_toe_extension", "left")
     s.answer(toe_left)
     if complete:

@@ -75,6 +75,6 @@ async def test_start_reads_the_folder_once_and_the_picker_filters_it(
         await pilot.press("enter")
         await pilot.pause()
         assert app.session is not None and app.session.record.patient.id == ids[7]
-    # the folder now has a private header index
-    index = saved_record.parent / storage.INDEX_NAME
+    # the folder now has a private header index (in the cache)
+    index = storage.index_path(saved_record.parent)
     assert index.stat().st_mode & 0o777 == 0o600

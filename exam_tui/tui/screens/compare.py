@@ -12,14 +12,16 @@ from textual.widgets import Footer, Static
 
 from exam_tui import compare
 from exam_tui.session import ExamSession
+from exam_tui.textclean import clean, clean_lines
 
 
 def compare_text(session: ExamSession) -> str:
     """The comparison with the previous exam, as ``exam-tui compare OLD NEW`` prints it."""
     result = session.comparison()
     if result is None:
-        return f"No earlier exam of patient {session.record.patient.id} in {session.records_dir}.\n"
-    return compare.format_text(result)
+        none = f"No earlier exam of patient {session.record.patient.id} in {session.records_dir}."
+        return clean(none) + "\n"
+    return clean_lines(compare.format_text(result))
 
 
 class CompareScreen(Screen[None]):

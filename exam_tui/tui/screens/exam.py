@@ -17,6 +17,7 @@ from textual.worker import get_current_worker
 from exam_tui.errors import RecordConflictError, RecordError
 from exam_tui.session import ExamSession
 from exam_tui.storage import LoadedRecord
+from exam_tui.textclean import clean
 from exam_tui.tui.commands import exam_bindings
 from exam_tui.tui.widgets import FlagsPanel, ItemDetail, ItemTable, SectionList
 
@@ -66,7 +67,7 @@ class ExamScreen(Screen[None]):
         self._show_prior()
         self.refresh_view()
         for warning in self.session.warnings:
-            self.notify(warning, title="Record", severity="warning", timeout=8)
+            self.notify(clean(warning), title="Record", severity="warning", timeout=8)
         if not self.session.prior_checked:
             self._look_up_prior()
         # Everything loaded so far (Textual, the models, the checklist, this screen) lives as
@@ -109,9 +110,11 @@ class ExamScreen(Screen[None]):
     def refresh_view(self) -> None:
         s = self.session
         bar = Text(no_wrap=True, overflow="ellipsis")
-        bar.append(f" {s.record.patient.id}", style="bold")
+        # Record text is cleaned before it reaches the terminal (an id or examiner with an
+        # escape sequence would otherwise retitle or recolour it): textclean.clean.
+        bar.append(f" {clean(s.record.patient.id)}", style="bold")
         affected = SIDE_MARK[s.record.exam.affected_side]
-        bar.append(f" · {s.record.exam.examiner or '?'} · affected {affected} · ")
+        bar.append(f" · {clean(s.record.exam.examiner or '?')} · affected {affected} · ")
         status = s.record.status
         bar.append(
             status.upper() if status != "draft" else "draft",
@@ -196,8 +199,38 @@ class ExamScreen(Screen[None]):
         self._do(self.session.clear)
 
     def action_fill_normal(self) -> None:
-        title = self.session.section.title
-        filled = self._do(self.session.fill_normal_section)
+        """N, as the section's role allows (see ExamSession.fill_normal_section)."""
+        s = self.session
+        plan = s.normal_fill()
+        title = plan.section.title
+        if plan.role == "history":
+            self._do(s.fill_normal_section)
+            self.notify(
+                f"{title}: the patient's own account is never filled in; nothing recorded.",
+                timeout=4,
+            )
+            return
+        if plan.needs_confirmation:
+            shown = {i.id for i, _, _ in plan.values}
+            left_out = [
+                i.label
+                for i in plan.section.items
+                if i.id not in shown
+                and i.normal is None
+                and any(s.record.get(i.id, side) is None for side in s.shown_sides(i))
+            ]
+
+            def done(confirmed: bool | None) -> None:
+                if confirmed:
+                    filled = self._do(lambda: s.fill_normal_section(confirmed=True))
+                    if isinstance(filled, int) and filled:
+                        self.notify(f"{title}: {filled} answers recorded", timeout=3)
+
+            from exam_tui.tui.screens.confirm_normal import ConfirmNormalDialog
+
+            self.app.push_screen(ConfirmNormalDialog(title, plan.labels(), left_out), done)
+            return
+        filled = self._do(s.fill_normal_section)
         if isinstance(filled, int) and filled:
             self.notify(f"{title}: {filled} values marked normal", timeout=3)
 
@@ -221,7 +254,7 @@ class ExamScreen(Screen[None]):
             if ok:
                 self._do(s.complete)
                 if not s.dirty:
-                    self.notify(f"Exam {s.record.status}: {s.path}", timeout=5)
+                    self.notify(clean(f"Exam {s.record.status}: {s.path}"), timeout=5)
 
         from exam_tui.tui.screens.complete import CompleteDialog, unanswered_text
 
@@ -236,7 +269,7 @@ class ExamScreen(Screen[None]):
         s = self.session
         if s.prior is None:
             why = "still looking for one" if not s.prior_checked else "nothing to compare with"
-            self.notify(f"No earlier exam of {s.record.patient.id} ({why}).", timeout=4)
+            self.notify(clean(f"No earlier exam of {s.record.patient.id} ({why})."), timeout=4)
             return
         from exam_tui.tui.screens.compare import CompareScreen
 

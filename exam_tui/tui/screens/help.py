@@ -23,7 +23,7 @@ def help_table() -> Table:
     table.add_row("ctrl+p", "Command palette (every command, and the light/dark theme)")
     table.add_row("", "")
     table.add_row(
-        "Answers", "one key records the value and moves on: left leg, right leg, next item"
+        "Answers", "one key records the value and moves on: left side, right side, next item"
     )
     for kind, keys in ANSWER_HELP:
         table.add_row(kind.replace("_", "/"), keys)

@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 WELCOME = """\
-exam-tui — posterior thigh pain: sciatica or hamstring?
+exam-tui — structured clinical exams
 
 A structured exam, one key per finding, saved after every key.
 It supports your clinical judgement; it is not a diagnosis.

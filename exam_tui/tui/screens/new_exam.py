@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from exam_tui.tui.widgets import SideSelect
+from exam_tui.tui.widgets.checklist_select import ChecklistSelect
 
 #: Returned (instead of a NewExam) when the user asks for the record picker.
 OPEN_RECORD = "open"
@@ -23,6 +24,8 @@ class NewExam:
     patient: str
     examiner: str
     side: str
+    #: The bundled checklist chosen (None: the app's checklist).
+    checklist_id: str | None = None
 
 
 class NewExamDialog(ModalScreen[NewExam | str | None]):
@@ -44,10 +47,15 @@ class NewExamDialog(ModalScreen[NewExam | str | None]):
         side: str | None = None,
         *,
         allow_open: bool = True,
+        checklists: list[tuple[str, str]] | None = None,
+        checklist_id: str | None = None,
     ) -> None:
         super().__init__()
         self._patient, self._examiner, self._side = patient or "", examiner or "", side
         self.allow_open = allow_open
+        #: (id, title) of each bundled exam; a choice is shown when there is more than one.
+        self.checklists = checklists or []
+        self._checklist_id = checklist_id
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -66,6 +74,11 @@ class NewExamDialog(ModalScreen[NewExam | str | None]):
             )
             yield Label("Affected side  (← → or l r b)")
             yield SideSelect(self._side, id="side")
+            if len(self.checklists) > 1:
+                # After the side, so a scanner or a fast typist's patient-tab-examiner-tab-side
+                # burst lands where it did before a second exam was bundled.
+                yield Label("Exam  (← → or 1–9)")
+                yield ChecklistSelect(self.checklists, self._checklist_id, id="exam")
             yield Static("", id="problem", classes="problem")
             hint = "enter start · tab next field · esc cancel"
             if self.allow_open:
@@ -97,11 +110,13 @@ class NewExamDialog(ModalScreen[NewExam | str | None]):
             return
         side = self.query_one(SideSelect).value
         assert side is not None
+        chosen = self.query(ChecklistSelect)
         self.dismiss(
             NewExam(
                 self.query_one("#patient", Input).value.strip(),
                 self.query_one("#examiner", Input).value.strip(),
                 side,
+                chosen.first().value if chosen else None,
             )
         )
 

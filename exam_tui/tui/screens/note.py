@@ -11,6 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from exam_tui.textclean import clean
+
 
 class NoteDialog(ModalScreen[str | None]):
     """Dismisses with the new note text ("" removes the note), or None when cancelled."""
@@ -19,7 +21,9 @@ class NoteDialog(ModalScreen[str | None]):
 
     def __init__(self, item_label: str, note: str = "") -> None:
         super().__init__()
-        self.item_label, self.note = item_label, note
+        # Shown in an editable field: a note with an escape sequence is shown (and, if saved
+        # from here, kept) cleaned.
+        self.item_label, self.note = item_label, clean(note)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):

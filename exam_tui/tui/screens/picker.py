@@ -26,6 +26,7 @@ from exam_tui import rules, storage
 from exam_tui.checklist import Checklist
 from exam_tui.errors import ExamTuiError
 from exam_tui.storage import RecordSummary
+from exam_tui.textclean import clean
 from exam_tui.tui.widgets.flags import URGENCY_LABELS
 
 #: Rows put in the table at once; more matches are announced, and narrowed by typing. Each
@@ -42,7 +43,9 @@ def _started(s: RecordSummary) -> str:
 
 
 def _haystack(s: RecordSummary) -> str:
-    return f"{s.patient_id} {_started(s)} {s.status} {s.examiner} {s.path.name}".lower()
+    return (
+        f"{s.patient_id} {_started(s)} {s.status} {s.examiner} {s.checklist} {s.path.name}".lower()
+    )
 
 
 def flag_count(path: Path, checklist: Checklist | None) -> str:
@@ -98,7 +101,7 @@ class RecordPicker(ModalScreen[Path | None]):
             yield Static(self.title_text, classes="title")
             yield Input(
                 self.initial_filter,
-                placeholder="filter: patient id, date, status, examiner",
+                placeholder="filter: patient id, date, status, examiner, exam",
                 id="filter",
             )
             yield DataTable(id="records", cursor_type="row", zebra_stripes=True)
@@ -113,6 +116,7 @@ class RecordPicker(ModalScreen[Path | None]):
         table.add_column("Status", key="status")
         table.add_column("Flags", key="flags")
         table.add_column("Examiner", key="examiner")
+        table.add_column("Exam", key="exam")
         self.watch(table, "scroll_y", lambda _: self._count_visible_flags_soon(), init=False)
         self.query_one("#filter", Input).focus()
         if self.given is not None:
@@ -162,17 +166,19 @@ class RecordPicker(ModalScreen[Path | None]):
                 flags = self._cached_flags(s.path) or NOT_COUNTED
                 if s.error:
                     flags = "?"
+                # Headers are record text: cleaned, so no escape sequence reaches the terminal.
                 table.add_row(
-                    s.patient_id,
+                    clean(s.patient_id),
                     _started(s),
-                    s.error or s.status,
+                    clean(s.error or s.status),
                     flags,
-                    s.examiner,
+                    clean(s.examiner),
+                    clean(s.checklist),
                     key=str(s.path),
                 )
         count = self.query_one("#count", Static)
         if not self.summaries:
-            count.update(f"No records in {self.records_dir} yet.")
+            count.update(clean(f"No records in {self.records_dir} yet."))
         elif len(found) > MAX_ROWS:
             count.update(
                 f"{len(found)} of {len(self.summaries)} records match; "
@@ -237,7 +243,7 @@ class RecordPicker(ModalScreen[Path | None]):
             return
         chosen = self.shown[table.cursor_row]
         if chosen.error:
-            self.notify(f"{chosen.path.name}: {chosen.error}", severity="error")
+            self.notify(clean(f"{chosen.path.name}: {chosen.error}"), severity="error")
             return
         self.dismiss(chosen.path)
 

@@ -8,6 +8,7 @@ from rich.text import Text
 from exam_tui import rules
 from exam_tui.checklist import Evidence, Item
 from exam_tui.session import ExamSession, answer_keys
+from exam_tui.textclean import clean
 from exam_tui.tui.widgets.text_panel import TextPanel
 
 
@@ -51,19 +52,20 @@ class ItemDetail(TextPanel):
         t.append(item.label, style="bold")
         if side:
             affected = session.record.exam.affected_side in (side, "both")
-            t.append(f" — {side} leg{' (affected)' if affected else ''}", style="bold")
+            noun = session.checklist.texts.side_noun
+            t.append(f" — {side} {noun}{' (affected)' if affected else ''}", style="bold")
         if item.root:
             t.append(f"  root {item.root}", style="italic")
         value = session.value
         t.append("\nNow: ", style="dim")
-        t.append(rules.format_value(item, value) if value is not None else "not answered")
+        t.append(clean(rules.format_value(item, value)) if value is not None else "not answered")
         if value is not None:
             t.append("  (x clears)", style="dim")
         if session.prior is not None:
             # The previous exam's value, never pre-filled: the clinician examines afresh.
             old = session.prior_value(item.id, side)
             t.append("\nWas: ", style="dim")
-            t.append(rules.format_value(item, old) if old is not None else "not recorded")
+            t.append(clean(rules.format_value(item, old)) if old is not None else "not recorded")
             t.append(f" on {session.prior_date}", style="dim")
             change = session.change(item, side)
             if change is not None:
@@ -86,5 +88,5 @@ class ItemDetail(TextPanel):
         note = session.note()
         if note:
             t.append("\nNote: ", style="dim")
-            t.append(note, style="italic")
+            t.append(clean(note), style="italic")
         self.set_text(t)

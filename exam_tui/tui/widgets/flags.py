@@ -6,12 +6,16 @@ from typing import ClassVar
 
 from rich.text import Text
 
-from exam_tui import rules
 from exam_tui.rules import Evaluation
 from exam_tui.tui.widgets.text_panel import TextPanel
 
 #: Urgency is never shown by colour alone: a symbol and a word come first.
-URGENCY_LABELS = {"emergency": "!! EMERGENCY", "urgent": "! URGENT", "routine": "· ROUTINE"}
+URGENCY_LABELS = {
+    "emergency": "!! EMERGENCY",
+    "urgent": "! URGENT",
+    "soon": "! SOON",
+    "routine": "· ROUTINE",
+}
 
 
 def urgency_label(urgency: str) -> str:
@@ -25,12 +29,14 @@ class FlagsPanel(TextPanel):
     DEFAULT_CSS = """
     FlagsPanel > .flags--emergency { color: $error; text-style: bold; }
     FlagsPanel > .flags--urgent { color: $warning; text-style: bold; }
+    FlagsPanel > .flags--soon { color: $warning; }
     FlagsPanel > .flags--routine { color: $text-accent; }
     FlagsPanel > .flags--warning { color: $warning; }
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "flags--emergency",
         "flags--urgent",
+        "flags--soon",
         "flags--routine",
         "flags--warning",
     }
@@ -49,8 +55,8 @@ class FlagsPanel(TextPanel):
             if reasons:
                 for reason in flag.reasons:
                     text.append(f"\n  · {reason}", style="italic")
-        if not ev.flags:
-            text.append(rules.NO_FLAGS_TEXT, style="dim")
+        if not ev.flags and ev.no_flags:
+            text.append(ev.no_flags, style="dim")
         warn = self.get_component_rich_style("flags--warning", partial=True)
         for w in ev.warnings:
             # The full list of unscreened items is in the summary; here only how many.
@@ -59,5 +65,5 @@ class FlagsPanel(TextPanel):
         if ev.pattern is not None:
             p = ev.pattern
             text.append(f"\nPattern: {p.reading}", style="bold")
-            text.append(f" (radicular {p.radicular}/4, hamstring {p.hamstring}/4)")
+            text.append(f" ({p.counts_text()})")
         self.set_text(text)  # most answers change no flag: then nothing is redrawn

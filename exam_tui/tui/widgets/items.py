@@ -20,6 +20,7 @@ from textual.strip import Strip
 from exam_tui.checklist import Item
 from exam_tui.record import Side
 from exam_tui.session import ExamSession, Value
+from exam_tui.textclean import clean
 
 NOT_ANSWERED = "·"
 #: Width of the L and R columns: "equivocal" fits (and a change mark, at a follow-up exam).
@@ -48,10 +49,10 @@ def short_value(item: Item, value: Value | None) -> str:
     if item.kind == "mrc":
         return f"{value}/5"
     if item.kind == "choice" and isinstance(value, str):
-        return item.option_label(value)
+        return clean(item.option_label(value))
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value)
+    return clean(str(value))  # a text answer is record text: no escape reaches the terminal
 
 
 def _longest_value(item: Item) -> int:
