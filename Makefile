@@ -16,6 +16,8 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/exam-tui $(ARGS)
 
+# The suite includes tests/test_wheel_install.py: the built wheel, installed into a fresh venv
+# outside the checkout, run from another folder (~45 s; needs PyPI or pip's cache).
 test: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 

@@ -13,14 +13,34 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from exam_tui import __version__
 from exam_tui.errors import ChecklistError, ExamTuiError, RecordError
 from exam_tui.textclean import clean, clean_lines, json_safe
 
+if TYPE_CHECKING:
+    from exam_tui.config import Config
+
 EXIT_OK = 0
 EXIT_FLAGS = 0
+#: ``flags --exit-code`` when something is flagged, so a script can branch on it.
+EXIT_FLAGGED = 1
 EXIT_ERROR = 2
+
+ERROR_EXIT = "  2  an error: one line on stderr naming the file (and line or item)\n"
+RAW = argparse.RawDescriptionHelpFormatter
+
+
+def _epilog(examples: Sequence[str], exits: str) -> str:
+    """The end of a command's --help: how it is typically run, and what its exit status means."""
+    return (
+        "examples:\n"
+        + "".join(f"  {e}\n" for e in examples)
+        + "\nexit status:\n"
+        + exits
+        + ERROR_EXIT
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,6 +49,14 @@ def _parser() -> argparse.ArgumentParser:
         description="Keyboard-first structured exams (bundled: posterior thigh pain; arm and "
         "shoulder pain), with imaging and referral flags and a summary for the notes. "
         "Supports the clinician's judgement; it is not a diagnosis.",
+        formatter_class=RAW,
+        epilog=_epilog(
+            ["exam-tui", "exam-tui new --patient MRN-0042", "exam-tui COMMAND --help"],
+            "  0  done\n",
+        )
+        + "\nsettings (examiner, records, side, checklist) are read from config.toml in the\n"
+        "user config folder (~/.config/exam-tui on Linux), $EXAM_TUI_CONFIG or --config FILE;\n"
+        "command-line options win over them.",
     )
     p.add_argument("--version", action="version", version=f"exam-tui {__version__}")
     p.add_argument(
@@ -40,9 +68,27 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--checklist", type=Path, metavar="FILE", help="checklist for new exams (default: bundled)"
     )
+    p.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="settings file (default: $EXAM_TUI_CONFIG or config.toml in the user config folder)",
+    )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    app_exits = "  0  the app was closed normally\n"
 
-    new = sub.add_parser("new", help="start a new exam")
+    new = sub.add_parser(
+        "new",
+        help="start a new exam",
+        formatter_class=RAW,
+        epilog=_epilog(
+            [
+                "exam-tui new --patient MRN-0042 --examiner 'A. Clinician' --side left",
+                "exam-tui new --checklist-id arm-pain",
+            ],
+            app_exits,
+        ),
+    )
     new.add_argument("--patient", metavar="ID", help="patient identifier (e.g. MRN)")
     new.add_argument("--examiner", metavar="NAME", help="your name")
     new.add_argument("--side", choices=["left", "right", "both"], help="affected side")
@@ -55,18 +101,39 @@ def _parser() -> argparse.ArgumentParser:
         "--records", type=Path, metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
 
-    op = sub.add_parser("open", help="open a saved record in the app")
+    op = sub.add_parser(
+        "open",
+        help="open a saved record in the app",
+        formatter_class=RAW,
+        epilog=_epilog(
+            ["exam-tui open MRN-0042_20261128T0930Z.toml --examiner 'B. Physio'"], app_exits
+        ),
+    )
     op.add_argument("file", type=Path)
     op.add_argument(
         "--examiner", metavar="NAME", help="who is making changes (for the amendment log)"
     )
 
     val = sub.add_parser(
-        "validate", help="check checklist files (default: every bundled checklist and version)"
+        "validate",
+        help="check checklist files (default: every bundled checklist and version)",
+        formatter_class=RAW,
+        epilog=_epilog(
+            ["exam-tui validate", "exam-tui validate my-checklist.toml"],
+            "  0  every checklist is valid\n",
+        ),
     )
     val.add_argument("checklists", type=Path, nargs="*")
 
-    summ = sub.add_parser("summary", help="print the plain-text summary of a record")
+    summ = sub.add_parser(
+        "summary",
+        help="print the plain-text summary of a record",
+        formatter_class=RAW,
+        epilog=_epilog(
+            ["exam-tui summary exam.toml", "exam-tui summary exam.toml --width 72 -o exam.txt"],
+            "  0  the summary was printed or written\n",
+        ),
+    )
     summ.add_argument("file", type=Path)
     summ.add_argument(
         "--width", type=int, default=80, metavar="N", help="wrap at N columns (default 80)"
@@ -82,20 +149,54 @@ def _parser() -> argparse.ArgumentParser:
         "screen, not tested, safety net",
     )
 
-    fl = sub.add_parser("flags", help="print imaging/referral flags for a record")
+    fl = sub.add_parser(
+        "flags",
+        help="print imaging/referral flags for a record",
+        formatter_class=RAW,
+        epilog=_epilog(
+            [
+                "exam-tui flags exam.toml --json",
+                "exam-tui flags exam.toml --exit-code > flags.txt; echo $?",
+            ],
+            "  0  printed (with --exit-code: nothing flagged)\n"
+            "  1  with --exit-code: at least one imaging or referral flag\n",
+        ),
+    )
     fl.add_argument("file", type=Path)
     fl.add_argument("--json", action="store_true", help="machine-readable output")
     fl.add_argument(
         "--prior", type=Path, metavar="OLD", help="an earlier record of the same patient"
     )
+    fl.add_argument(
+        "--exit-code",
+        action="store_true",
+        help="exit 1 if anything is flagged, 0 if nothing is (for scripts)",
+    )
 
-    cmp_ = sub.add_parser("compare", help="what changed between two exams of one patient")
+    cmp_ = sub.add_parser(
+        "compare",
+        help="what changed between two exams of one patient",
+        formatter_class=RAW,
+        epilog=_epilog(
+            ["exam-tui compare jan.toml feb.toml", "exam-tui compare jan.toml feb.toml --json"],
+            "  0  the comparison was printed\n",
+        ),
+    )
     cmp_.add_argument("old", type=Path)
     cmp_.add_argument("new", type=Path)
     cmp_.add_argument("--json", action="store_true")
 
     ex = sub.add_parser(
-        "export", help="export a record (or, with --questionnaire, a checklist) as HL7 FHIR JSON"
+        "export",
+        help="export a record (or, with --questionnaire, a checklist) as HL7 FHIR JSON",
+        formatter_class=RAW,
+        epilog=_epilog(
+            [
+                "exam-tui export exam.toml -o exam.fhir.json",
+                "exam-tui export --questionnaire posterior-thigh-pain --fhir r4b",
+            ],
+            "  0  the export was printed or written\n",
+        ),
     )
     ex.add_argument("file", type=Path, nargs="?", help="the record to export")
     ex.add_argument("--questionnaire", metavar="ID", help="export this checklist alone")
@@ -117,10 +218,26 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _records_dir(args: argparse.Namespace) -> Path:
-    from exam_tui.storage import default_records_dir
+def _settings(args: argparse.Namespace) -> Config:
+    """The settings file's values (read once); command-line options win over them."""
+    from exam_tui.config import load_config
 
-    return Path(args.records).expanduser() if args.records else default_records_dir()
+    if getattr(args, "settings", None) is None:
+        args.settings = load_config(args.config)
+    settings: Config = args.settings
+    return settings
+
+
+def _records_dir(args: argparse.Namespace) -> Path:
+    """--records, else $EXAM_TUI_RECORDS, else the settings file's, else the user data folder."""
+    from exam_tui.storage import ENV_RECORDS, default_records_dir
+
+    if args.records:
+        return Path(args.records).expanduser()
+    configured = _settings(args).records
+    if configured is None or os.environ.get(ENV_RECORDS):
+        return default_records_dir()
+    return configured
 
 
 def _checklist_dirs(args: argparse.Namespace) -> list[Path]:
@@ -180,6 +297,8 @@ def cmd_flags(args: argparse.Namespace) -> int:
         print(json_safe(json.dumps(rules.to_json(ev), indent=2, ensure_ascii=False)))
     else:
         print(clean_lines(rules.format_text(ev)))
+    if args.exit_code and ev.flags:
+        return EXIT_FLAGGED
     return EXIT_FLAGS
 
 
@@ -298,10 +417,12 @@ def cmd_app(args: argparse.Namespace) -> int:
     from exam_tui.checklist import load_bundled, load_checklist
     from exam_tui.tui.app import create_app  # Textual is imported only here
 
+    settings = _settings(args)
+    # --checklist FILE, else new --checklist-id, else the settings file's, else the default
     if args.checklist:
         checklist = load_checklist(args.checklist)
     else:
-        checklist = load_bundled(getattr(args, "checklist_id", None))
+        checklist = load_bundled(getattr(args, "checklist_id", None) or settings.checklist)
     record_path = None
     if args.command == "open":
         record_path = args.file
@@ -311,8 +432,8 @@ def cmd_app(args: argparse.Namespace) -> int:
         checklist=checklist,
         mode=args.command or "start",
         patient=getattr(args, "patient", None),
-        examiner=getattr(args, "examiner", None),
-        side=getattr(args, "side", None),
+        examiner=getattr(args, "examiner", None) or settings.examiner,
+        side=getattr(args, "side", None) or settings.side,
         record_path=record_path,
     )
     app.run()
@@ -334,6 +455,8 @@ COMMANDS = {
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if args.config is not None:
+            _settings(args)  # a settings file named on the command line is always checked
         return COMMANDS[args.command](args)
     except ChecklistError as exc:
         for line in exc.lines():

@@ -33,6 +33,16 @@ def _private_records_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     return folder
 
 
+@pytest.fixture(autouse=True)
+def _empty_settings_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty settings file: the developer's own config.toml never changes a test."""
+    path = tmp_path / "user-config" / "config.toml"  # not beside records some tests keep there
+    path.parent.mkdir()
+    path.write_text("", "utf-8")
+    monkeypatch.setenv("EXAM_TUI_CONFIG", str(path))
+    return path
+
+
 @pytest.fixture(scope="session")
 def checklist() -> Checklist:
     """The default bundled checklist, newest version (checklists/posterior-thigh-pain.toml)."""

@@ -150,8 +150,15 @@ class ExamApp(App[int]):
         return found
 
     def action_new_exam(self) -> None:
+        _, examiner, side = self.start_args  # the settings file's, filled in for the clinician
         self.push_screen(
-            NewExamDialog(checklists=self._exam_choices(), checklist_id=self.checklist.id),
+            NewExamDialog(
+                None,
+                examiner,
+                side,
+                checklists=self._exam_choices(),
+                checklist_id=self.checklist.id,
+            ),
             self._new_exam_result,
         )
 

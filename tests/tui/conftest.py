@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
+from exam_tui import clipboard
 from exam_tui.checklist import Checklist
 from exam_tui.tui.app import ExamApp, create_app
 
@@ -18,6 +21,27 @@ FROZEN = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 def frozen_clock() -> datetime:
     """Always the same instant, so records, file names and pictures are deterministic."""
     return FROZEN
+
+
+@pytest.fixture(autouse=True)
+def _steady_text_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text fields' cursors do not blink in tests: a picture taken more than 0.5 s after the
+    last key (a loaded machine) showed the record picker's filter cursor hidden, and failed."""
+    original = Input.__init__
+
+    @functools.wraps(original)
+    def init(self: Input, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        self.set_reactive(Input.cursor_blink, False)  # before mount: no blink timer runs
+
+    monkeypatch.setattr(Input, "__init__", init)
+
+
+@pytest.fixture(autouse=True)
+def _no_clipboard_tool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The summary's copy key never runs the developer's pbcopy or xclip (test_clipboard.py
+    puts a fake one on PATH)."""
+    monkeypatch.setattr(clipboard, "find_tool", lambda: None)
 
 
 @pytest.fixture

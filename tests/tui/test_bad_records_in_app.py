@@ -6,21 +6,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 
 from exam_tui.tui.app import ExamApp
 from exam_tui.tui.screens.exam import ExamScreen
+from exam_tui.tui.screens.new_exam import NewExamDialog
 from exam_tui.tui.screens.picker import RecordPicker
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
+from tests.tui.waiting import wait_for_screen, wait_until
 
 BAD_BODIES = {
     # the body after the header, and what the one-line message must say (a regex)
@@ -44,13 +37,13 @@ async def test_picking_a_bad_record_says_why_and_leaves_it_alone(
     notes: list[str] = []
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await wait_for_screen(pilot, NewExamDialog)
         app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
         await pilot.press("escape", "o")  # from the new-exam dialog to the start screen, open
-        await settle(pilot)
-        assert isinstance(app.screen, RecordPicker)
+        picker = await wait_for_screen(pilot, RecordPicker)
+        await wait_until(pilot, lambda: bool(picker.shown), "the folder listed")
         await pilot.press("enter")
-        await settle(pilot)
+        await wait_until(pilot, lambda: bool(notes), "a message")
         assert not isinstance(app.screen, ExamScreen)  # still running, not in an exam
         assert app.is_running
     assert notes, "the user is told why the record cannot be opened"

@@ -15,6 +15,7 @@ from exam_tui.tui.screens.help import HelpScreen
 from exam_tui.tui.screens.new_exam import OPEN_RECORD, NewExam, NewExamDialog
 from exam_tui.tui.screens.note import NoteDialog
 from exam_tui.tui.screens.picker import RecordPicker
+from tests.tui.waiting import wait_until
 
 
 class Host(App[None]):
@@ -160,12 +161,11 @@ async def test_picker_counts_flags_of_visible_rows(checklist: Checklist, tmp_pat
     s.answer("y")
     app = Host(RecordPicker(tmp_path, checklist))
     async with app.run_test() as pilot:
-        for _ in range(3):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
         picker = app.dialog
         assert isinstance(picker, RecordPicker)
         assert s.path is not None
+        # counted in a thread once the folder is read
+        await wait_until(pilot, lambda: s.path in picker.flag_cache, "the flag count")
         assert picker.flag_cache[s.path][1] == "1 !!"
 
 

@@ -24,6 +24,7 @@ from exam_tui.tui.screens.picker import RecordPicker
 from exam_tui.tui.screens.resume import ResumeDialog
 from exam_tui.tui.screens.summary import SummaryScreen
 from exam_tui.tui.widgets import FlagsPanel
+from tests.tui.waiting import wait_for_screen
 
 MakeApp = Callable[..., ExamApp]
 NEW = {"mode": "new", "patient": "P-001", "examiner": "Dr A", "side": "left"}
@@ -338,9 +339,7 @@ async def test_start_without_drafts_asks_for_a_new_exam_and_can_open_instead(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()  # the start screen looks for drafts in a thread
-        await pilot.pause()
-        assert isinstance(app.screen, NewExamDialog)
+        await wait_for_screen(pilot, NewExamDialog)  # once a thread found no drafts
         await pilot.press("ctrl+o")
         await pilot.pause()
         assert isinstance(app.screen, RecordPicker)
@@ -368,10 +367,7 @@ async def test_start_with_a_draft_offers_to_resume_it(
     """The newest draft is offered by name, start time and progress; enter resumes it."""
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()  # the start screen looks for drafts in a thread
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, ResumeDialog)
+        dialog = await wait_for_screen(pilot, ResumeDialog)  # a thread found the draft
         question = str(dialog.query_one("#resume-question", Static).render())
         # The sample draft: its patient, start time (another day than the frozen clock's, so
         # with its date) and how far it got.
@@ -394,8 +390,7 @@ async def test_resume_offer_can_open_the_list_of_drafts_or_a_new_exam(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_for_screen(pilot, ResumeDialog)
         await pilot.press("o")
         await pilot.pause()
         assert isinstance(app.screen, RecordPicker)

@@ -26,6 +26,7 @@ from exam_tui.tui.screens.resume import ResumeDialog
 from exam_tui.tui.screens.summary import SummaryScreen
 from exam_tui.tui.widgets import ItemTable
 from exam_tui.tui.widgets.text_panel import TextPanel
+from tests.tui.waiting import wait_for_exam, wait_for_screen
 
 MakeApp = Callable[..., ExamApp]
 #: Before conftest's frozen clock (2026-03-02 09:30 UTC), the time of every new exam here.
@@ -73,22 +74,11 @@ def earlier_exam(
     return s.save()
 
 
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let thread workers (drafts, the prior look-up) finish and the screen repaint."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 async def start_new_exam(pilot: Pilot[Any], patient: str) -> ExamScreen:
     """From the start screen: the new-exam dialog, typed as a clinician would."""
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, NewExamDialog)
+    await wait_for_screen(pilot, NewExamDialog)  # once a thread found no drafts
     await pilot.press(*patient, "tab", *"Dr B", "tab", "l", "enter")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, ExamScreen)
-    return screen
+    return await wait_for_exam(pilot)  # with the previous exam looked up
 
 
 def text_of(screen: Any, selector: str) -> str:
@@ -200,12 +190,10 @@ async def test_resuming_a_draft_shows_the_exam_before_it(
     draft = earlier_exam(checklist, records_dir, "P-7", FEB, toe_left="2", complete=False)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        assert isinstance(app.screen, ResumeDialog)  # the unfinished exam is offered first
+        await wait_for_screen(pilot, ResumeDialog)  # the unfinished exam is offered first
         await pilot.press("enter")
-        await settle(pilot)
-        exam = app.screen
-        assert isinstance(exam, ExamScreen) and exam.session.path == draft
+        exam = await wait_for_exam(pilot)
+        assert exam.session.path == draft
         assert exam.query_one(ItemTable).border_title == "previous exam 2026-01-15 · c compare"
         assert "Progressive neurological deficit" in " ".join(text_of(exam, "#flags").split())
 
@@ -220,11 +208,8 @@ async def test_the_command_palette_opens_the_comparison(
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"what changed since", "enter")
-        await settle(pilot)
-        assert isinstance(app.screen, CompareScreen)
-        assert "No change in the 0 values recorded at both exams." in text_of(
-            app.screen, "#compare"
-        )
+        compared = await wait_for_screen(pilot, CompareScreen)
+        assert "No change in the 0 values recorded at both exams." in text_of(compared, "#compare")
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen_stack[-1] is exam
@@ -273,8 +258,7 @@ def test_snapshot_follow_up_exam_screen(
     app = make_app(records_dir=RECORDS, mode="new", patient="P-7", examiner="Dr B", side="left")
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
+        await wait_for_exam(pilot)  # the previous exam found, its values in the table
         await pilot.press(*TO_STRENGTH, "5", "5", "3")
-        await settle(pilot)
 
     assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))

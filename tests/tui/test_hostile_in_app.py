@@ -9,22 +9,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from textual.pilot import Pilot
-
 from exam_tui.checklist import Checklist
 from exam_tui.tui.app import ExamApp
 from exam_tui.tui.screens.exam import ExamScreen
+from exam_tui.tui.screens.home import HomeScreen
 from exam_tui.tui.screens.picker import RecordPicker
+from exam_tui.tui.screens.resume import ResumeDialog
+from tests.tui.waiting import wait_for_exam, wait_for_picker_flags, wait_for_screen, wait_until
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from test_hostile_files import CASES
 from test_terminal_escapes import UNSAFE, write_hostile
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def _svg_clean(app: ExamApp) -> str:
@@ -52,32 +47,33 @@ async def test_start_screen_and_picker_survive_every_hostile_file(
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
-        await settle(pilot)
+        # a thread reads the folder, then offers a draft, a new exam or the list
+        await wait_until(pilot, lambda: not isinstance(app.screen, HomeScreen), "the start offer")
         assert app.is_running
         _svg_clean(app)
         if not isinstance(app.screen, RecordPicker):
             await pilot.press("escape")  # the resume or new-exam dialog: to the start screen
-            await settle(pilot)
+            await wait_for_screen(pilot, HomeScreen)
             await pilot.press("o")
-            await settle(pilot)
-        picker = app.screen
-        assert isinstance(picker, RecordPicker)
+        picker = await wait_for_screen(pilot, RecordPicker)
         picker.query_one("#filter").value = ""  # type: ignore[attr-defined]
-        await settle(pilot)
-        listed = {s.path for s in picker.shown}
-        assert saved_record in listed and set(bad) <= listed
+
+        def all_listed() -> bool:
+            listed = {s.path for s in picker.shown}
+            return saved_record in listed and set(bad) <= listed
+
+        await wait_until(pilot, all_listed, "every file listed")
         _svg_clean(app)
         for path in sorted(bad):
             if not isinstance(app.screen, RecordPicker):  # a refused open closed it
                 app.action_open_record()
-                await settle(pilot)
-            picker = app.screen
-            assert isinstance(picker, RecordPicker)
+            picker = await wait_for_screen(pilot, RecordPicker)
+            await wait_until(pilot, lambda p=picker: bool(p.shown), "the folder listed")
             row = [s.path for s in picker.shown].index(path)
             picker.query_one("#records").move_cursor(row=row)  # type: ignore[attr-defined]
             n = len(notes)
             await pilot.press("enter")
-            await settle(pilot)
+            await wait_until(pilot, lambda n=n: len(notes) > n, f"a message about {path.name}")
             assert app.is_running
             assert not isinstance(app.screen, ExamScreen), f"{path.name} opened as an exam"
             assert len(notes) == n + 1 and path.name in notes[-1], (path.name, notes[n:])
@@ -104,12 +100,11 @@ async def test_no_record_text_reaches_the_screen_unescaped(
             real_notify(message, **kw)
 
         app.notify = notify  # type: ignore[method-assign]
-        await settle(pilot)
+        await wait_for_screen(pilot, ResumeDialog)
         svg = _svg_clean(app)  # the resume dialog, with the patient id
         assert "Resume" in svg and "MRN" in svg
         await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, ExamScreen)
+        await wait_for_exam(pilot)
         svg = _svg_clean(app)
         assert "MRN" in svg and "note" in svg  # header and the item's note are on screen
         assert any("version" in n for n in notes) and any("unknown" in n for n in notes)
@@ -117,11 +112,11 @@ async def test_no_record_text_reaches_the_screen_unescaped(
             for ch in UNSAFE:
                 assert ch not in n
         await pilot.press("n")  # the note editor, pre-filled with the note
-        await settle(pilot)
+        await pilot.pause()  # a key, no worker
         _svg_clean(app)
         await pilot.press("escape")
-        await settle(pilot)
+        await pilot.pause()
         app.push_screen(RecordPicker(records_dir, checklist))
-        await settle(pilot)
+        await wait_for_picker_flags(pilot)
         assert "MRN" in _svg_clean(app)
     assert path.read_bytes() == before

@@ -12,9 +12,11 @@ from textual.widgets import DataTable, Static
 
 from exam_tui import storage
 from exam_tui.tui.app import ExamApp
+from exam_tui.tui.screens import picker as picker_screen
 from exam_tui.tui.screens.picker import MAX_ROWS, NOT_COUNTED, RecordPicker
 from exam_tui.tui.screens.resume import ResumeDialog
 from tests.conftest import STARTED
+from tests.tui.waiting import flags_counted, wait_for_screen, wait_until
 
 
 def _folder(saved_record: Path, n: int) -> list[str]:
@@ -49,29 +51,27 @@ async def test_start_reads_the_folder_once_and_the_picker_filters_it(
     monkeypatch.setattr(storage, "list_records", counting)
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert isinstance(app.screen, ResumeDialog)  # drafts there: offer to resume one
+        await wait_for_screen(pilot, ResumeDialog)  # drafts there: offer to resume one
         await pilot.press("o")  # ... or list them all
-        await pilot.pause()
-        picker = app.screen
-        assert isinstance(picker, RecordPicker)
+        picker = await wait_for_screen(pilot, RecordPicker)
         assert calls == [saved_record.parent]  # not read again by the picker
         table = picker.query_one("#records", DataTable)
         assert table.row_count == MAX_ROWS
         count = str(picker.query_one("#count", Static).render())
         assert f"{len(ids)} of {len(ids)} records match" in count
         assert [s.patient_id for s in picker.shown[:2]] == [ids[-1], ids[-2]]  # newest first
+        # Flags are counted once typing pauses. A pause no loaded machine can beat while typing
+        # (not the 0.3 s a slow CI runner might take between two keys), then a short one.
+        monkeypatch.setattr(picker_screen, "FLAG_DELAY_S", 3600.0)
         await pilot.press("ctrl+u", *ids[7].lower())
         await pilot.pause()
         assert [s.patient_id for s in picker.shown] == [ids[7]]
         assert table.row_count == 1
-        # flags are counted once typing pauses
         assert table.get_cell(str(picker.shown[0].path), "flags") == NOT_COUNTED
-        await pilot.pause(0.5)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert table.get_cell(str(picker.shown[0].path), "flags") != NOT_COUNTED
+        monkeypatch.setattr(picker_screen, "FLAG_DELAY_S", 0.01)
+        await pilot.press("space")  # the same match: only the pause after it counts
+        await wait_until(pilot, lambda: flags_counted(picker), "the flag count after typing")
+        assert [s.patient_id for s in picker.shown] == [ids[7]]
         await pilot.press("enter")
         await pilot.pause()
         assert app.session is not None and app.session.record.patient.id == ids[7]

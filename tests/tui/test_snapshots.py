@@ -19,6 +19,9 @@ from textual.pilot import Pilot
 from exam_tui.checklist import Checklist
 from exam_tui.session import ExamSession
 from exam_tui.tui.app import ExamApp
+from exam_tui.tui.screens.new_exam import NewExamDialog
+from exam_tui.tui.screens.resume import ResumeDialog
+from tests.tui.waiting import wait_for_exam, wait_for_picker_flags, wait_for_screen
 
 
 def frozen_clock() -> datetime:
@@ -72,13 +75,6 @@ def flagged_record(checklist: Checklist) -> Path:
     return s.save()
 
 
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let thread workers (record list, flag counts) finish and the screen repaint."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 @pytest.mark.parametrize("size", SIZES)
 def test_new_exam_dialog(
     snap_compare: Callable[..., bool],
@@ -92,7 +88,8 @@ def test_new_exam_dialog(
     app = make_app(records_dir=RECORDS)
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        await settle(pilot)  # the dialog opens once the folder is known to hold no drafts
+        # the dialog opens once a thread has found no drafts in the folder
+        await wait_for_screen(pilot, NewExamDialog)
         await pilot.press(*"MRN-0042", "tab")
 
     assert snap_compare(app, run_before=run_before, terminal_size=size)
@@ -120,7 +117,10 @@ def test_exam_screen_with_flags(
     path = flagged_record(checklist)
     app = make_app(records_dir=RECORDS, mode="open", record_path=path)
     assert snap_compare(
-        app, press=["right_square_bracket", "right_square_bracket"], terminal_size=size
+        app,
+        run_before=wait_for_exam,
+        press=["right_square_bracket", "right_square_bracket"],
+        terminal_size=size,
     )
 
 
@@ -157,10 +157,11 @@ def test_record_picker(
     app = make_app(records_dir=RECORDS)
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
-        await pilot.press("escape")  # the resume-a-draft picker: dismiss it
+        await wait_for_screen(pilot, ResumeDialog)  # two drafts: resume one? dismiss it
+        await pilot.press("escape")
         await pilot.press("o")
-        await settle(pilot)
+        # the flag counts are computed in a thread once the folder is read: photograph them
+        await wait_for_picker_flags(pilot)
 
     assert snap_compare(app, run_before=run_before, terminal_size=size)
 
@@ -178,4 +179,4 @@ def test_summary_screen(
     esc back."""
     path = flagged_record(checklist)
     app = make_app(records_dir=RECORDS, mode="open", record_path=path)
-    assert snap_compare(app, press=["s"], terminal_size=size)
+    assert snap_compare(app, run_before=wait_for_exam, press=["s"], terminal_size=size)

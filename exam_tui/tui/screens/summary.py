@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from exam_tui import rules
+from exam_tui import clipboard, rules
 from exam_tui.session import ExamSession
 from exam_tui.storage import atomic_write_bytes
 
@@ -80,8 +80,25 @@ class SummaryScreen(Screen[None]):
         self.notify("Brief summary (at most 20 lines)" if self.brief else "Full summary")
 
     def action_copy(self) -> None:
+        # Both ways, as no program can tell whether the terminal honoured OSC 52: the terminal
+        # (works over SSH) and the local clipboard tool (works where the terminal ignores it).
         self.app.copy_to_clipboard(self.text)
-        self.notify("Summary copied to the clipboard (if your terminal allows it: OSC 52).")
+        tool = clipboard.find_tool()
+        if tool is None:
+            self.notify(
+                "Summary sent to the terminal's clipboard (OSC 52; some terminals ignore it). "
+                "No clipboard tool found (pbcopy, wl-copy, xclip, xsel, clip.exe)."
+            )
+            return
+        name = clipboard.tool_name(tool)
+        problem = clipboard.copy_with(tool, self.text)
+        if problem is None:
+            self.notify(f"Summary copied to the clipboard with {name} (and OSC 52).")
+        else:
+            self.notify(
+                f"{name} failed ({problem}): summary sent by OSC 52 only, if the terminal allows.",
+                severity="warning",
+            )
 
     def txt_path(self) -> Path | None:
         if self.session.path is None:
