@@ -96,7 +96,8 @@ def next_keys(session: Any, scenario: dict[str, Any]) -> list[str] | None:
     if in_section:
         return _path_to(session, lambda p: p in in_section)
     if here.section in fill_sections:
-        return ["N"]
+        # A screening section asks before N records anything: Enter confirms the list.
+        return ["N", "enter"] if cl.sections[here.section].role == "screening" else ["N"]
     if not targets and not fill_sections:
         return None
     return _path_to(session, lambda p: p in targets or p.section in fill_sections)
