@@ -11,7 +11,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from exam_tui import rules
+from exam_tui import kinds, rules
 from exam_tui.checklist import Checklist, Item
 from exam_tui.record import Record, Side, is_shown, slots
 from exam_tui.rules import Evaluation
@@ -19,29 +19,27 @@ from exam_tui.timefmt import local_time_text
 
 
 def sentences(evaluation: Evaluation) -> tuple[str | None, str | None]:
-    """The safety-net and no-flags sentences: the one place they are looked up. After the
-    engine merge the evaluation carries the checklist's own (``safety_net``, replaced once its
-    danger is flagged; ``no_flags``); until then they are the rules module's constants."""
-    net = getattr(evaluation, "safety_net", None) or getattr(rules, "SAFETY_NET_TEXT", None)
-    no_flags = getattr(evaluation, "no_flags", None) or getattr(rules, "NO_FLAGS_TEXT", None)
-    return net, no_flags
+    """The safety-net and no-flags sentences: the checklist's own, as the evaluation carries them
+    (the safety net already replaced when its danger is flagged)."""
+    return evaluation.safety_net, evaluation.no_flags
 
 
 #: The most lines the brief takes (an EHR notes field shows about this many).
 MAX_LINES = 20
-URGENCY_MARK = {"emergency": "!! EMERGENCY", "urgent": "! URGENT", "routine": "ROUTINE"}
+URGENCY_MARK = {
+    "emergency": "!! EMERGENCY",
+    "urgent": "! URGENT",
+    "soon": "! SOON",
+    "routine": "ROUTINE",
+}
 SIDE_LETTER = {"left": "L", "right": "R"}
 
 
 def _abnormal(item: Item, value: Any) -> bool:
-    """A value that differs from the item's normal one (items with no normal value, such as
-    numbers and choices, are measurements, not findings)."""
-    normal = item.normal_value
-    if normal is None:
-        # A yes/no without a normal answer (a background fact such as age): "yes" is the
-        # positive answer the reader must see.
-        return item.kind == "yes_no" and value == "yes"
-    return value is not None and value != normal
+    """A finding: a value that differs from what is normal for the item (its own ``normal``,
+    else its kind's: a background "yes", a saddle sensation "reduced"). Numbers and choices
+    without a normal are measurements, not findings."""
+    return kinds.is_abnormal(item, value)
 
 
 def _finding(checklist: Checklist, item: Item, record: Record) -> str | None:

@@ -345,7 +345,7 @@ HELP: dict[str, str] = {
     "mrc": "0–5 (MRC grade; 5 normal)",
     "sensation": "n normal · r reduced · a absent · i increased",
     "plantar": "f flexor · u extensor (up-going) · e equivocal",
-    "number": "type digits, Enter to record",
+    "number": "type the digits (and .); Enter, or moving on, records it; backspace corrects",
     "choice": "1–9 the listed option",
     "text": "Enter to write",
 }

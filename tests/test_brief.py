@@ -107,3 +107,20 @@ def test_cli_summary_brief(
     assert result.returncode == 0, result.stderr
     lines = check_shape(result.stdout, width)
     assert lines[0].startswith("MRN-0042 · 2026-03-02")
+
+
+def test_a_finding_on_an_item_without_a_normal_is_still_a_finding(
+    checklist: Checklist, tmp_path: Path
+) -> None:
+    """Saddle sensation has no normal for N (never filled automatically), but reduced is a
+    finding the brief must show, as is a "yes" to a background fact."""
+    s = ExamSession.start(
+        checklist, tmp_path, patient="MRN-7", examiner="A. Clinician", side="left", clock=clock
+    )
+    s.goto("sensation_saddle")
+    s.answer("r")
+    s.goto("history_of_cancer")
+    s.answer("y")
+    flat = " ".join(brief(s).split())
+    assert "Sensation: saddle reduced" in flat or "Saddle reduced" in flat, flat
+    assert "History of cancer" in flat
