@@ -224,6 +224,8 @@ def _enable_when(
     if isinstance(condition, cond.ItemTest):
         return _item_enable_when(condition, checklist, config, bound)
     if isinstance(condition, cond.AllOf | cond.AnyOf):
+        if condition.on is not None:
+            return None  # "on the same side" / "on both sides": no flat form
         behaviour = "all" if isinstance(condition, cond.AllOf) else "any"
         side = condition.side or bound
         out: list[dict[str, Any]] = []
@@ -243,8 +245,8 @@ def _item_enable_when(
     t: cond.ItemTest, checklist: Checklist, config: Config, bound: cond.Side | None
 ) -> tuple[str, list[dict[str, Any]]] | None:
     item = checklist.items.get(t.item)
-    if item is None or t.op not in _OPERATOR:
-        return None
+    if item is None or len(t.tests) != 1 or t.op not in _OPERATOR or t.side == "other":
+        return None  # several tests on one side, a previous-exam test or a relative side
     if item.bilateral:
         spec = t.side or bound or "any"
         sides: tuple[str, ...] = cond.SIDES if spec in ("any", "both") else (spec,)
