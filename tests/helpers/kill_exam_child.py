@@ -102,7 +102,10 @@ def main() -> None:
     # The scripts key in posterior-thigh-pain 1.0.0 vignettes (tests/test_kill_exam.py).
     checklist = load_checklist(
         Path(__file__).resolve().parents[2]
-        / "exam_tui" / "checklists" / "versions" / "posterior-thigh-pain-1.0.0.toml"
+        / "exam_tui"
+        / "checklists"
+        / "versions"
+        / "posterior-thigh-pain-1.0.0.toml"
     )
     for line in sys.stdin:
         job = json.loads(line)
