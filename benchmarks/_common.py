@@ -185,6 +185,42 @@ SCENARIOS: dict[str, dict[str, Any]] = {
 }
 
 
+#: Exams on other bundled checklists, keyed in the same way (bench_keystrokes): "as fast as a
+#: thigh exam" for the arm exam means the same keys per value.
+OTHER_SCENARIOS: dict[str, dict[str, Any]] = {
+    "arm_c7_radiculopathy": {
+        "checklist": "arm-pain",
+        "affected_side": "left",
+        "description": "arm-pain: left C7 radiculopathy (neck tests, triceps reflex, C7 sensation and myotome)",
+        "findings": {
+            "age_years": 48,
+            "onset_mode": "gradual",
+            "injury_mechanism": "none",
+            "weeks_since_onset": 8,
+            "weeks_conservative_care": 7,
+            "arm_pain_score": 7,
+            "neck_pain": "yes",
+            "pain_below_elbow": "yes",
+            "arm_paraesthesia": "yes",
+            "neck_movement_provokes_arm_pain": "yes",
+            "wants_injection_or_surgery": "yes",
+            "spurling_test": ("positive", "negative"),
+            "neck_distraction_test": ("positive", "negative"),
+            "ulnt_median": ("positive", "negative"),
+            "shoulder_abduction_relief": ("positive", "negative"),
+            "cervical_paraspinal_tenderness": ("positive", "negative"),
+            "cervical_rotation_degrees": (55, 75),
+            "active_abduction_degrees": (170, 170),
+            "passive_external_rotation_degrees": (80, 80),
+            "reflex_triceps": (1, 2),
+            "sensation_c7": ("reduced", "normal"),
+            "strength_elbow_extension": (4, 5),
+            "grip_strength_kg": (30, 38),
+        },
+    },
+}
+
+
 def wanted_value(checklist: Any, scenario: dict[str, Any], item_id: str, side: str | None) -> Any:
     """What the scenario records for this slot (None: leave it unanswered)."""
     from exam_tui import kinds

@@ -116,14 +116,14 @@ async def run_exam(
     Pilot's waits. With ``on_frame`` instead, keys are timed inside Textual (_frames.py) and
     ``on_frame`` gets a ``_frames.KeyTiming`` per key.
     """
-    from exam_tui.checklist import DEFAULT_CHECKLIST, load_checklist
+    from exam_tui.checklist import load_bundled
     from exam_tui.tui.app import create_app
     from exam_tui.tui.screens.exam import ExamScreen
 
-    scenario = c.SCENARIOS[scenario_name]
+    scenario = {**c.SCENARIOS, **c.OTHER_SCENARIOS}[scenario_name]
     app = create_app(
         records_dir=records_dir,
-        checklist=load_checklist(DEFAULT_CHECKLIST),
+        checklist=load_bundled(scenario.get("checklist")),
         mode="new",
         patient=f"MRN-{scenario_name}",
         examiner="Dr Bench",
