@@ -1,3 +1,3 @@
-"""exam-tui: a keyboard-first terminal app for a structured posterior thigh pain exam."""
+"""exam-tui: a keyboard-first terminal app for structured clinical exams from checklist files."""
 
 __version__ = "0.1.0"

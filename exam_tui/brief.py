@@ -43,7 +43,7 @@ def _abnormal(item: Item, value: Any) -> bool:
 
 
 def _finding(checklist: Checklist, item: Item, record: Record) -> str | None:
-    """An item with a positive finding, with its sides ("Slump test L positive"); else None."""
+    """An item with a positive finding, with its sides ("Tap test L positive"); else None."""
     values = {side: record.get(item.id, side) for side in slots(checklist, item)}
     if not any(_abnormal(item, v) for v in values.values()):
         return None

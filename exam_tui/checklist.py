@@ -296,7 +296,7 @@ class Pattern(_Strict):
 class Texts(_Strict):
     """The checklist's own words."""
 
-    #: The word for a side: "left leg", "right arm".
+    #: The word for a side, as in "left {side_noun}".
     side_noun: str = "side"
     #: Said only when no flag fires (warnings never count).
     no_flags: str | None = None

@@ -46,8 +46,9 @@ def _epilog(examples: Sequence[str], exits: str) -> str:
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="exam-tui",
-        description="Keyboard-first structured exams (bundled: posterior thigh pain; arm and "
-        "shoulder pain), with imaging and referral flags and a summary for the notes. "
+        description="Keyboard-first structured clinical exams from checklist files (see "
+        "`exam-tui validate` for the bundled ones), with imaging and referral flags and a "
+        "summary for the notes. "
         "Supports the clinician's judgement; it is not a diagnosis.",
         formatter_class=RAW,
         epilog=_epilog(
@@ -84,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_epilog(
             [
                 "exam-tui new --patient MRN-0042 --examiner 'A. Clinician' --side left",
-                "exam-tui new --checklist-id arm-pain",
+                "exam-tui new --checklist-id CHECKLIST-ID",
             ],
             app_exits,
         ),
@@ -193,7 +194,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_epilog(
             [
                 "exam-tui export exam.toml -o exam.fhir.json",
-                "exam-tui export --questionnaire posterior-thigh-pain --fhir r4b",
+                "exam-tui export --questionnaire CHECKLIST-ID --fhir r4b",
             ],
             "  0  the export was printed or written\n",
         ),

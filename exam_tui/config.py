@@ -26,13 +26,13 @@ SETTINGS = {
     "examiner": "your name, as recorded in each exam",
     "records": "the records folder",
     "side": "the default affected side: " + ", ".join(SIDES),
-    "checklist": "the id of the checklist for new exams, e.g. posterior-thigh-pain",
+    "checklist": "the id of the checklist for new exams (exam-tui validate lists them)",
 }
 EXAMPLE = """\
 examiner = "A. Clinician"
 records = "~/exams"          # relative to this file's folder unless absolute or ~
 side = "left"                # left, right or both
-checklist = "posterior-thigh-pain"
+checklist = "my-exam"           # a checklist id: exam-tui validate lists them
 """
 
 

@@ -214,7 +214,7 @@ def worsening(item: ItemLike, old: Value, new: Value) -> float | None:
     """How many steps ``new`` is worse than ``old`` (negative: better; 0: no worse), or None
     when the kind has no direction (choice, text, numbers without ``worse``).
 
-    Reflexes count steps below normal (2 → 1 → 0; 3 → 1 is one step) and clonus (4) as one step
+    Reflex grades count steps below normal (2 → 1 → 0; 3 → 1 is one step) and clonus (4) as one step
     worse than anything else; 3 (brisk) and 2 are both "not below normal".
     """
     if item.kind == "reflex" and isinstance(old, int) and isinstance(new, int):

@@ -28,7 +28,7 @@ APPEND_ONLY = ("amendments",)
 class Clash:
     """One value both windows changed, to different things: only the user can choose."""
 
-    #: Where it is in the record, e.g. ("findings", "slr", "left") or ("status",).
+    #: Where it is in the record, e.g. ("findings", ITEM_ID, "left") or ("status",).
     where: tuple[str, ...]
     base: Any
     ours: Any

@@ -94,7 +94,7 @@ class PatternResult:
         return next((g.points for g in self.groups if g.id == group), 0)
 
     def __getattr__(self, name: str) -> Any:
-        # ``result.radicular`` (a group's points) and ``result.neuro_deficit`` (an override):
+        # ``result.<group id>`` (a group's points) and ``result.<override id>`` (whether it held):
         # the names come from the checklist.
         if name.startswith("__"):
             raise AttributeError(name)
@@ -108,7 +108,7 @@ class PatternResult:
         raise AttributeError(name)
 
     def counts_text(self) -> str:
-        """ "radicular 3/4, hamstring 0/4"."""
+        """ "alpha 3/4, beta 0/4": each group's id and points."""
         return ", ".join(f"{g.id} {g.points}/{g.max}" for g in self.groups)
 
 
@@ -151,7 +151,7 @@ def format_value(item: Item, value: Any) -> str:
 def describe(item: Item, side: cond.Side | None, value: Any, other: Any = None) -> str:
     """One finding as a line: "Ankle dorsiflexion (L4) L: MRC 3/5", "Saddle anaesthesia: yes".
 
-    ``other`` (the other side's value) is shown for reflexes, whose asymmetry is the sign.
+    ``other`` (the other side's value) is shown for reflex items, whose asymmetry is the sign.
     """
     root = f" ({item.root})" if item.root else ""
     where = f" {'L' if side == 'left' else 'R'}" if side else ""

@@ -14,8 +14,8 @@ tries the save again.
 Follow-up exams: :attr:`ExamSession.prior` is the patient's latest earlier record in the
 records folder (:func:`compare.latest_prior`). It is looked up once, when the session is built
 (or, in the app, in a thread right after: reading 10,000 record headers takes seconds), never
-per key. The flags then include progression since that exam (P1), and the screen can show the
-previous value of each item.
+per key. The flags then include the checklist's rules that compare with that exam
+(progression), and the screen can show the previous value of each item.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class NormalFill:
         return self.role == "screening" and bool(self.values)
 
     def labels(self) -> list[str]:
-        """Each item once, by label, with its value ("Fever: no")."""
+        """Each item once, by label, with its value ("Tap test: negative")."""
         seen: dict[str, str] = {}
         for item, _side, value in self.values:
             seen.setdefault(item.id, f"{item.label}: {kinds.long_text(item, value)}")
@@ -271,7 +271,7 @@ class ExamSession:
     @property
     def evaluation(self) -> Evaluation:
         """Flags, screening warnings and the pattern for the record as it stands (cached);
-        with a prior exam, also the progression flag (P1)."""
+        with a prior exam, also the rules that compare with it (progression)."""
         if self._evaluation is None:
             from exam_tui import rules
 
@@ -710,7 +710,7 @@ class ExamSession:
         return Cursor(section, item_id, s)
 
     def _describe(self, item_id: str, field: str, old: Value | None, new: Value | None) -> str:
-        """One change in words: "SLR left: positive → not answered"."""
+        """One change in words: "Tap test left: positive → not answered"."""
         item = self.checklist.items.get(item_id)
         label = item.label if item is not None else item_id
         where = "" if field == "value" else f" {field}"
@@ -766,7 +766,7 @@ class ExamSession:
         return diff_slots(self._on_disk, slot_values(self.record))
 
     def describe(self, slot: Slot, old: Value | None, new: Value | None) -> str:
-        """One change in words: "SLR left: positive → not answered"."""
+        """One change in words: "Tap test left: positive → not answered"."""
         return self._describe(slot[0], slot[1], old, new)
 
     def reload_and_reapply(self) -> list[str]:

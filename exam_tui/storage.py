@@ -177,7 +177,7 @@ def new_record_path(folder: Path, record: Record) -> Path:
 #: A record is a few kilobytes; anything this big is the wrong file (and tomllib is slow on
 #: pathological input: a 50,000-deep dotted key took 56 s in the fuzz tests).
 MAX_RECORD_BYTES = 1024 * 1024
-#: Records nest three levels ([findings.slr] left = ...) and have dotted keys of two or three
+#: Records nest three levels ([findings.ITEM] left = ...) and have dotted keys of two or three
 #: parts; tomllib recurses per level and is quadratic in dotted-key depth (an 80 KB key of
 #: 40,000 parts ran for minutes, then MemoryError). Checked before parsing.
 MAX_NESTING = 32

@@ -135,7 +135,7 @@ def _item_abnormal(record: Record, item: Item) -> bool:
     vals = [v for _, v in _values(record, item)]
     if any(is_abnormal(item, v) for v in vals):
         return True
-    # A reflex that differs between the legs is a finding even if both grades are "normal".
+    # A reflex that differs between the sides is a finding even if both grades are "normal".
     return bool(
         item.bilateral and item.kind == "reflex" and None not in vals and vals[0] != vals[1]
     )
@@ -182,7 +182,7 @@ class _Summary:
         self.listed_sections = [
             s for s in checklist.sections if s.summary_heading and s.id not in screening_ids
         ]
-        #: number items folded into their parent's line (e.g. the SLR angle): child id -> parent id
+        #: number items folded into their parent's line (e.g. an angle): child id -> parent id
         self.folded = self._foldable()
 
     def _note(self, item: Item, indent: int, *, named: bool = True) -> None:
@@ -222,7 +222,7 @@ class _Summary:
         if self.changes is not None:
             self.since()
         for section in self.screening_sections:
-            self.red_flags(section)
+            self.screening_block(section)
         for section in self.history:
             self.history_block(section)
         self.abnormal()
@@ -298,7 +298,7 @@ class _Summary:
         for line in self.changes or ():
             o.para(line, 2)
 
-    def red_flags(self, section: Section) -> None:
+    def screening_block(self, section: Section) -> None:
         o, rec = self.out, self.rec
         o.blank()
         pos = [i for i in section.items if _item_abnormal(rec, i)]
@@ -400,7 +400,7 @@ class _Summary:
 
     def _abnormal_line(self, item: Item, section: Section) -> str:
         """ "Label: positive L, negative R", or the item's own wording of a positive side
-        ("Crossed SLR positive: raising R reproduces L leg pain")."""
+        (e.g. "Tap test positive: tapping R hurts the L paw")."""
         label = _label(item, section)
         if not (item.positive_text and item.bilateral):
             return f"{label}: {self._sides_text(item, abnormal=True)}"
@@ -619,8 +619,8 @@ class _Summary:
         """ "positive L at 40°, negative R": each answered side with its value.
 
         Bilateral values that are equal read "negative L and R". A side that applies but was
-        not recorded says so, unless the item is hidden on that side (e.g. the SLR angle when
-        the SLR is negative).
+        not recorded says so, unless the item is hidden on that side (e.g. an angle shown only
+        when its test is positive).
         """
         rec = self.rec
         if not item.bilateral:

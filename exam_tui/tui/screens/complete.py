@@ -25,7 +25,7 @@ def unanswered_text(
     for n, (section_id, values) in enumerate(missing):
         if n:
             text.append("\n")
-        # One entry per item, its missing sides together: "Slump test L+R".
+        # One entry per item, its missing sides together: "Tap test L+R".
         sides: dict[str, list[str]] = {}
         labels: dict[str, str] = {}
         for item, side in values:

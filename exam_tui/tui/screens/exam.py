@@ -37,7 +37,7 @@ class ExamScreen(Screen[None]):
     BINDINGS = exam_bindings()
     # Textual types these as ClassVar[...] | None on Screen, so no ClassVar annotation here.
     # Below 70 columns the sidebar collapses (the section list goes, the flags go above the
-    # table): at 60 columns the right-leg column was off-screen.
+    # table): at 60 columns the right-side column was off-screen.
     HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (70, "-narrow"), (110, "-wide")]  # noqa: RUF012
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]  # noqa: RUF012
 

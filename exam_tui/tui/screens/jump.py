@@ -1,4 +1,4 @@
-"""Jump to an item by typing part of its label: "/slr" then enter."""
+"""Jump to an item by typing part of its label: "/" then a few letters, then enter."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from exam_tui import rules
-from exam_tui.checklist import Evidence, Item
+from exam_tui.checklist import Checklist, Evidence, Item
 from exam_tui.session import ExamSession, answer_keys
 from exam_tui.textclean import clean, clean_lines
 from exam_tui.tui.widgets.text_panel import TextPanel
@@ -28,9 +28,9 @@ def evidence_line(ev: Evidence) -> str:
     return f"{', '.join(parts)} [{ev.source}]"
 
 
-def side_noun(checklist: object) -> str:
-    """What a side is called in this checklist ("leg", "arm"); "leg" until checklists say."""
-    return str(getattr(getattr(checklist, "texts", None), "side_noun", "leg"))
+def side_noun(checklist: Checklist) -> str:
+    """What a side is called in this checklist (its ``[texts] side_noun``)."""
+    return checklist.texts.side_noun
 
 
 def keys_line(item: Item) -> str:
