@@ -1097,3 +1097,23 @@ def test_the_frozen_shoulder_sign_is_a_shoulder_point(judge: Judge) -> None:
         "radicular": 0,
         "shoulder": 1,
     }
+
+
+# ----------------------------------------------------------------------------- consistency
+
+
+def test_arm_weakness_answered_no_while_a_deficit_progressed_is_a_warning(judge: Judge) -> None:
+    """The normal exam answers "Arm getting weaker" no; a weaker myotome than at the previous
+    exam contradicts it: a warning beside P1, never a flag."""
+    result = judge({"strength_elbow_extension": {L: 3}}, prior={"strength_elbow_extension": {L: 4}})
+    assert "P1" in flags(result) and "W1" not in flags(result)
+    w1 = warnings(result)["W1"]
+    assert "progressive_arm_weakness" in w1["items"]
+    assert "W1" not in warnings(judge({"strength_elbow_extension": {L: 3}}))  # no previous exam
+    same = judge({"strength_elbow_extension": {L: 4}}, prior={"strength_elbow_extension": {L: 4}})
+    assert "W1" not in warnings(same)
+    said_yes = judge(
+        {"strength_elbow_extension": {L: 3}, "progressive_arm_weakness": "yes"},
+        prior={"strength_elbow_extension": {L: 4}},
+    )
+    assert "W1" not in warnings(said_yes)
