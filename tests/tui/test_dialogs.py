@@ -37,6 +37,16 @@ async def test_new_exam_enter_confirms_prefilled_values() -> None:
     assert app.results == [NewExam("P-1", "Dr A", "right")]
 
 
+async def test_new_exam_tab_reaches_the_exam_choice_after_the_side() -> None:
+    """With two exams bundled, tab goes patient → examiner → side → exam (not back round to
+    the patient, where the next key would overwrite the id)."""
+    exams = [("one-exam", "First exam"), ("two-exam", "Second exam")]
+    app = Host(NewExamDialog(checklists=exams, checklist_id="one-exam"))
+    async with app.run_test() as pilot:
+        await pilot.press(*"MRN-1", "tab", *"Dr X", "tab", "l", "tab", "2", "enter")
+    assert app.results == [NewExam("MRN-1", "Dr X", "left", "two-exam")]
+
+
 async def test_new_exam_typed_by_keyboard() -> None:
     app = Host(NewExamDialog())
     async with app.run_test() as pilot:

@@ -130,29 +130,39 @@ class NewExamDialog(ModalScreen[NewExam | str | None]):
 
     FIELDS = ("patient", "examiner", "side")
 
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The fields in tab order: the exam choice last, when there is one."""
+        return (*self.FIELDS, "exam") if len(self.checklists) > 1 else self.FIELDS
+
     def action_focus_field(self, delta: int) -> None:
+        fields = self.fields
         focused = self.focused.id if self.focused is not None else None
-        n = self.FIELDS.index(focused) if focused in self.FIELDS else -delta
+        n = fields.index(focused) if focused in fields else -delta
         # Screen.set_focus at once: Widget.focus() waits its turn in the app's queue, behind
         # the rest of the burst.
-        self.set_focus(self.query_one(f"#{self.FIELDS[(n + delta) % len(self.FIELDS)]}"))
+        self.set_focus(self.query_one(f"#{fields[(n + delta) % len(fields)]}"))
 
     @on(FieldInput.BurstPasted)
     def _burst_pasted(self, event: FieldInput.BurstPasted) -> None:
         """A paste with tabs or line breaks: each part into the next field, from the one it
         was pasted into; a final line break confirms, as it would when typed."""
         parts = re.split(r"\t|\r\n|\r|\n", event.text)
-        n = self.FIELDS.index(event.field_id)
-        for part in parts[: len(self.FIELDS) - n]:
-            field = self.FIELDS[n]
-            if field == "side":
+        fields = self.fields
+        n = fields.index(event.field_id)
+        for part in parts[: len(fields) - n]:
+            field = fields[n]
+            if field == "exam":
+                if part.strip().isdigit():
+                    self.query_one(ChecklistSelect).action_choose(int(part.strip()) - 1)
+            elif field == "side":
                 side = {"l": "left", "r": "right", "b": "both"}.get(part.strip()[:1].lower())
                 if side is not None:
                     self.query_one(SideSelect).value = side
             else:
                 self.query_one(f"#{field}", Input).insert_text_at_cursor(part)
             n += 1
-        self.query_one(f"#{self.FIELDS[min(n, len(self.FIELDS)) - 1]}").focus()
+        self.query_one(f"#{fields[min(n, len(fields)) - 1]}").focus()
         if re.search(r"[\r\n]\s*$", event.text):
             self.action_confirm()
 
