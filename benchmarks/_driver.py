@@ -73,7 +73,7 @@ def next_keys(session: Any, scenario: dict[str, Any]) -> list[str] | None:
         have = session.record.get(pos.item, pos.side)
         if want is None or have == want:
             continue
-        if have is None and want == item.normal_value:
+        if have is None and want == item.normal:
             fill_sections.add(pos.section)  # `N` will record it
             fillable.add(pos)
         else:
@@ -92,7 +92,7 @@ def next_keys(session: Any, scenario: dict[str, Any]) -> list[str] | None:
         # (`down` for a one-value item, `right` to a target on the other leg), and `N` may be out
         # of reach once the section's last value has moved the cursor on.
         item = cl.items[here.item]
-        return _keys_for(item, item.normal_value)
+        return _keys_for(item, item.normal)
     if in_section:
         return _path_to(session, lambda p: p in in_section)
     if here.section in fill_sections:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cached_property
@@ -145,11 +146,6 @@ class Item(_Strict):
     def check_value(self, value: Any) -> str | int | float:
         """Return the value if it is valid for this item, else raise ValueError saying why."""
         return kinds.check_value(self, value)
-
-    @property
-    def normal_value(self) -> str | int | float | None:
-        """What N may record (the item's ``normal``), or None."""
-        return self.normal
 
 
 class Section(_Strict):
@@ -358,21 +354,11 @@ class Checklist(_Strict):
     def reading_dependent(self) -> frozenset[str]:
         """Named conditions that look at the pattern reading, directly or through refs."""
         named = self.named_conditions
-        direct = {
-            n for n, c in named.items() if any(isinstance(x, cond.PatternIs) for x in cond.walk(c))
-        }
-        refs = {
-            n: {x.name for x in cond.walk(c) if isinstance(x, cond.Ref)} for n, c in named.items()
-        }
-        out = set(direct)
-        changed = True
-        while changed:
-            changed = False
-            for n, rs in refs.items():
-                if n not in out and rs & out:
-                    out.add(n)
-                    changed = True
-        return frozenset(out)
+        return frozenset(
+            name
+            for name, c in named.items()
+            if any(isinstance(n, cond.PatternIs) for n in cond.reachable(c, named))
+        )
 
     @cached_property
     def show_conditions(self) -> dict[str, cond.Condition]:
@@ -389,29 +375,6 @@ class Checklist(_Strict):
     @property
     def version_key(self) -> tuple[int, ...]:
         return version_key(self.version)
-
-    @cached_property
-    def uses_prior(self) -> bool:
-        """Whether any rule compares with the patient's previous exam."""
-        named = self.named_conditions
-        seen: set[str] = set()
-
-        def prior_in(c: cond.Condition) -> bool:
-            for node in cond.walk(c):
-                if isinstance(node, cond.ItemTest) and any(
-                    op in cond.PRIOR_OPS for op, _ in node.tests
-                ):
-                    return True
-                if isinstance(node, cond.Ref) and node.name not in seen and node.name in named:
-                    seen.add(node.name)
-                    if prior_in(named[node.name]):
-                        return True
-            return False
-
-        conds = list(self.rule_conditions.values()) + [
-            cond.parse(r.escalate.when) for r in self.rules if r.escalate
-        ]
-        return any(prior_in(c) for c in conds)
 
 
 def version_key(version: str) -> tuple[int, ...]:
@@ -523,9 +486,6 @@ def _semantic_problems(data: dict[str, Any]) -> list[str]:
     for name, raw in conditions.items():
         check(raw, f"condition {name!r}", allow_pattern=True)
     for s in sections:
-        role = s.get("role", "exam")
-        if role not in ("history", "screening", "exam"):
-            pass  # reported by the structural pass
         for raw_item in _dicts(s.get("items")):
             if raw_item.get("show_when") is not None:
                 check(raw_item["show_when"], f"item {raw_item.get('id')!r} show_when")
@@ -706,6 +666,33 @@ class ChecklistFile:
 _header_cache: dict[tuple[Path, int, int], ChecklistFile | None] = {}
 
 
+def _top_keys(path: Path) -> dict[str, Any]:
+    """The keys before a checklist's first table (id, version, title): finding a checklist by
+    id reads its head, not the whole file (the bundled ones are 30-70 KB of TOML); a file
+    that puts them elsewhere is read whole."""
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_CHECKLIST_HEAD)
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    head = re.split(r"(?m)^\s*\[", text, maxsplit=1)[0]
+    try:
+        data = tomllib.loads(head)
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError):
+        data = {}
+    if not {"id", "version"} <= data.keys():
+        try:
+            data = read_toml(path, _PlainError)
+        except _PlainError:
+            return {}
+    return data
+
+
+#: The head of a checklist file read to find its id and version.
+MAX_CHECKLIST_HEAD = 16 * 1024
+
+
 def _header(path: Path) -> ChecklistFile | None:
     """The id, version and title of a checklist file (None if it has none or cannot be read)."""
     try:
@@ -715,10 +702,7 @@ def _header(path: Path) -> ChecklistFile | None:
     key = (path, st.st_mtime_ns, st.st_size)
     if key not in _header_cache:
         found = None
-        try:
-            data = read_toml(path, _PlainError)
-        except _PlainError:
-            data = {}
+        data = _top_keys(path)
         cid, version, title = data.get("id"), data.get("version"), data.get("title", "")
         if isinstance(cid, str) and isinstance(version, str):
             found = ChecklistFile(cid, version, str(title), path)

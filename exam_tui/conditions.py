@@ -293,6 +293,21 @@ def walk(cond: Condition) -> list[Condition]:
 Result = tuple[bool, list[Match]]
 
 
+def reachable(cond: Condition, named: Mapping[str, Condition]) -> list[Condition]:
+    """Every node of a condition tree and of the named conditions it refers to, each named
+    condition once (what the condition can end up looking at)."""
+    out: list[Condition] = []
+    seen: set[str] = set()
+    stack = [cond]
+    while stack:
+        for node in walk(stack.pop()):
+            out.append(node)
+            if isinstance(node, Ref) and node.name not in seen and node.name in named:
+                seen.add(node.name)
+                stack.append(named[node.name])
+    return out
+
+
 class Findings(Protocol):
     """What evaluation needs from a record: a value per item and side."""
 

@@ -122,10 +122,6 @@ KINDS: dict[str, Kind] = {
 FINDING_KINDS = ("sign", "yes_no", "reflex", "mrc", "sensation", "plantar")
 
 
-def kind_of(item: ItemLike) -> Kind:
-    return KINDS[item.kind]
-
-
 def allowed_values(item: ItemLike) -> tuple[Value, ...] | None:
     """The closed set of values of this item, or None for number and text."""
     if item.kind == "choice":

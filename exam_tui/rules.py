@@ -28,9 +28,6 @@ from exam_tui.record import Record, findings_context
 
 __all__ = ["URGENCY_ORDER", "Evaluation", "Flag", "PatternResult", "evaluate"]
 
-#: NINDS reflex words (kept here for older imports; kinds.REFLEX_WORDS is the home).
-REFLEX_WORDS = kinds.REFLEX_WORDS
-
 
 @dataclass(frozen=True)
 class Flag:
@@ -196,17 +193,11 @@ _CACHE: dict[int, tuple[weakref.ref[Checklist], _Compiled]] = {}
 
 
 def _readings_in(c: cond.Condition | None, named: dict[str, cond.Condition]) -> set[str]:
-    out: set[str] = set()
-    seen: set[str] = set()
-    stack = [c] if c is not None else []
-    while stack:
-        for node in cond.walk(stack.pop()):
-            if isinstance(node, cond.PatternIs):
-                out.update(node.readings)
-            elif isinstance(node, cond.Ref) and node.name not in seen and node.name in named:
-                seen.add(node.name)
-                stack.append(named[node.name])
-    return out
+    if c is None:
+        return set()
+    return {
+        r for n in cond.reachable(c, named) if isinstance(n, cond.PatternIs) for r in n.readings
+    }
 
 
 def _compiled(checklist: Checklist) -> _Compiled:

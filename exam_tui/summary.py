@@ -20,8 +20,6 @@ from exam_tui.textclean import clean as _clean
 MIN_WIDTH = 20
 
 SIDE_LETTER: dict[Side, str] = {"left": "L", "right": "R"}
-#: Units written as a symbol after the number rather than a word.
-UNIT_SYMBOLS = kinds.UNIT_SYMBOLS
 
 
 # ----------------------------------------------------------------------------- text helpers
@@ -205,7 +203,7 @@ class _Summary:
                 if (
                     item.kind == "number"
                     and item.bilateral
-                    and (item.unit or "") in UNIT_SYMBOLS
+                    and (item.unit or "") in kinds.UNIT_SYMBOLS
                     and isinstance(cond, ItemTest)
                     and cond.item in ids
                     and self.cl.items[cond.item].bilateral

@@ -97,7 +97,7 @@ def test_flags_on_a_record_without_findings_says_nothing_is_indicated(
     rec = new_record(checklist, "MRN-1", "A", "left")
     red_flags = next(s for s in checklist.sections if s.id == "red_flags")
     for item in red_flags.items:  # all screened, all "no"
-        rec.set_value(item, None, item.normal_value)
+        rec.set_value(item, None, item.normal)
     path = new_record_path(records_dir, rec)
     save_record(path, rec, None)
     result = run_cli("flags", path)
