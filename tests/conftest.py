@@ -55,6 +55,10 @@ CHECKLIST_V1 = (
 )
 
 
+#: posterior-thigh-pain 2.0.0, the bundled file (clinical reference version 2).
+CHECKLIST_V2 = TESTS.parent / "exam_tui" / "checklists" / "posterior-thigh-pain.toml"
+
+
 @pytest.fixture(scope="session")
 def checklist_v1() -> Checklist:
     """posterior-thigh-pain 1.0.0: the tests written for it stay its regression tests."""

@@ -7,15 +7,10 @@ test_rules_v2.py; what the rules do, there and in test_red_flags_v2.py.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from exam_tui.checklist import Checklist, load_checklist
-
-CHECKLIST_V2 = (
-    Path(__file__).resolve().parent.parent / "exam_tui" / "checklists" / "posterior-thigh-pain.toml"
-)
+from tests.conftest import CHECKLIST_V2
 
 EXPECTED_SECTIONS: dict[str, list[str]] = {
     "history": [

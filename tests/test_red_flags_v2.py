@@ -23,7 +23,6 @@ import itertools
 import random
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,10 +30,8 @@ import pytest
 from exam_tui import rules
 from exam_tui.checklist import Checklist, load_checklist
 from exam_tui.record import Record, new_record
+from tests.conftest import CHECKLIST_V2
 
-CHECKLIST_V2 = (
-    Path(__file__).resolve().parent.parent / "exam_tui" / "checklists" / "posterior-thigh-pain.toml"
-)
 CES = [
     "saddle_anaesthesia",
     "bladder_dysfunction",

@@ -22,29 +22,8 @@ from exam_tui import rules, summary
 from exam_tui.checklist import Checklist, load_checklist
 from exam_tui.record import Record, new_record
 from exam_tui.storage import save_record
-
-CHECKLIST_V2 = (
-    Path(__file__).resolve().parent.parent / "exam_tui" / "checklists" / "posterior-thigh-pain.toml"
-)
-
-RED_FLAGS = [
-    "saddle_anaesthesia",
-    "bladder_dysfunction",
-    "bowel_dysfunction",
-    "sexual_dysfunction",
-    "bilateral_leg_symptoms",
-    "progressive_weakness",
-    "history_of_cancer",
-    "unexplained_weight_loss",
-    "night_pain",
-    "fever",
-    "iv_drug_use_or_immunosuppression",
-    "recent_infection_or_spinal_procedure",
-    "significant_trauma",
-    "osteoporosis_or_steroids",
-    "age_over_50",
-    "inflammatory_features",
-]
+from tests.conftest import CHECKLIST_V2
+from tests.test_red_flags_v2 import RED_FLAGS
 
 SAFETY_NET_START = "Safety net: advise the patient to seek emergency care at once"
 CES_LINE = (
