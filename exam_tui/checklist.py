@@ -1,18 +1,21 @@
-"""Checklist models (sections, items, evidence, rules, pattern); a loader naming every problem."""
+"""The checklist as the program reads it (sections, items, evidence, rules, pattern), and its
+loader: a file is validated by the models in schema.py once, then read from the cache of
+validated checklists (keyed by the file's content and the validating code)."""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import re
 import tomllib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-
+from exam_tui import cachedir, kinds
 from exam_tui import conditions as cond
-from exam_tui import kinds
 from exam_tui.errors import ChecklistError
 
 Kind = Literal[
@@ -42,99 +45,80 @@ def urgency_rank(urgency: str) -> int:
 #: them; the repository's top-level ``checklists/`` is a link to this folder for authors. Older
 #: released versions live in its ``versions/`` folder and are never edited.
 CHECKLIST_DIR = Path(__file__).resolve().parent / "checklists"
-#: The checklist an exam starts on when none is named.
 
+#: The item id pattern (the models in schema.py use it too).
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
-CHECKLIST_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+DEFAULT_PATTERN_TITLE = "Pattern (a summary of findings, not a diagnosis)"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Plain:
+    """A checklist part as plain attributes, built from the dump of a model in ``schema.py``
+    that accepted it (``model_dump()``: every field, defaults filled in). The program reads
+    these; pydantic is imported only to validate what has not been validated before."""
+
+    #: Fields holding other parts: name -> (class, "one" | "list").
+    NESTED: ClassVar[dict[str, tuple[str, str]]] = {}
+
+    def __init__(self, **fields: Any) -> None:
+        self.__dict__.update(fields)
+
+    @classmethod
+    def from_dump(cls, data: dict[str, Any]) -> Self:
+        obj = cls.__new__(cls)
+        d = obj.__dict__
+        d.update(data)
+        for name, (sub_name, shape) in cls.NESTED.items():
+            v = d.get(name)
+            if v is None:
+                continue
+            sub: type[_Plain] = _PARTS[sub_name]
+            d[name] = [sub.from_dump(x) for x in v] if shape == "list" else sub.from_dump(v)
+        return obj
+
+    def __repr__(self) -> str:
+        ident = self.__dict__.get("id")
+        return f"{type(self).__name__}({ident!r})" if ident is not None else type(self).__name__
 
 
-class Evidence(_Strict):
+class Evidence(_Plain):
     """Diagnostic accuracy of a test, exactly as the clinical reference sources it."""
 
-    sensitivity: float | None = Field(default=None, ge=0, le=1)
-    specificity: float | None = Field(default=None, ge=0, le=1)
-    lr_positive: float | None = Field(default=None, ge=0)
-    lr_negative: float | None = Field(default=None, ge=0)
-    #: Any other sourced figure or caveat, in words
-    #: (e.g. "positive in 69% of 50 proven herniations").
-    text: str | None = None
+    sensitivity: float | None
+    specificity: float | None
+    lr_positive: float | None
+    lr_negative: float | None
+    text: str | None
     source: str
 
 
-class Item(_Strict):
+class Item(_Plain):
     """One finding to record."""
 
-    id: str = Field(pattern=ID_PATTERN)
-    label: str = Field(min_length=1)
+    NESTED: ClassVar[dict[str, tuple[str, str]]] = {"evidence": ("Evidence", "list")}
+
+    id: str
+    label: str
     kind: Kind
-    bilateral: bool = False
-    unit: str | None = None
-    min: float | None = None
-    max: float | None = None
-    integer: bool = False
-    options: list[str] | None = None
-    option_labels: dict[str, str] = Field(default_factory=dict)
-    meaning: str | None = None
-    how: str | None = None
-    positive_if: str | None = None
-    root: str | None = None
-    evidence: list[Evidence] = Field(default_factory=list)
-    show_when: dict[str, Any] | None = None
+    bilateral: bool
+    unit: str | None
+    min: float | None
+    max: float | None
+    integer: bool
+    options: list[str] | None
+    option_labels: dict[str, str]
+    meaning: str | None
+    how: str | None
+    positive_if: str | None
+    root: str | None
+    evidence: list[Evidence]
+    show_when: dict[str, Any] | None
     #: The only value the N key ("rest normal") may record; None: never filled automatically.
-    normal: str | int | float | None = None
+    normal: str | int | float | None
     #: Numbers: which direction is worse (follow-up comparison, ``worse_by``).
-    worse: Literal["higher", "lower"] | None = None
+    worse: Literal["higher", "lower"] | None
     #: Bilateral items: how the summary words an abnormal value on a side
     #: ({side}, {other_side}, {side_noun}, {value}).
-    positive_text: str | None = None
-
-    @model_validator(mode="after")
-    def _kind_fields(self) -> Item:
-        problems = []
-        if self.worse is not None and self.kind != "number":
-            problems.append(f"worse only applies to numbers, not {self.kind}")
-        if self.positive_text is not None:
-            try:
-                self.positive_text.format(side="L", other_side="R", side_noun="x", value="v")
-            except (KeyError, IndexError, ValueError) as exc:
-                problems.append(f"positive_text: unknown placeholder or brace ({exc})")
-        if self.kind == "number":
-            if self.min is None or self.max is None:
-                problems.append("a number needs min and max")
-            elif self.min > self.max:
-                problems.append(f"range is inverted (min {self.min:g} > max {self.max:g})")
-        elif self.min is not None or self.max is not None or self.unit is not None:
-            problems.append(f"min/max/unit only apply to numbers, not {self.kind}")
-        if self.kind == "choice":
-            if not self.options:
-                problems.append("a choice needs a non-empty list of options")
-            elif len(set(self.options)) != len(self.options):
-                problems.append("options repeat a value")
-            elif len(self.options) > 9:
-                problems.append("a choice has at most 9 options (one digit key each)")
-        elif self.options:
-            problems.append(f"options only apply to choices, not {self.kind}")
-        unknown = set(self.option_labels) - set(self.options or [])
-        if unknown:
-            problems.append(f"option_labels name unknown options {sorted(unknown)}")
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
-
-    @model_validator(mode="after")
-    def _normal_allowed(self) -> Item:
-        if self.normal is not None and self.kind == "text":
-            raise ValueError("a text item has no normal value")
-        if self.normal is not None and (self.kind != "number" or self.min is not None):
-            try:
-                kinds.check_value(self, self.normal)
-            except ValueError as exc:
-                raise ValueError(f"normal: {exc}") from None
-        return self
+    positive_text: str | None
 
     def allowed_values(self) -> tuple[str | int | float, ...] | None:
         """The closed set of values of this item, or None for number and text."""
@@ -148,139 +132,98 @@ class Item(_Strict):
         return kinds.check_value(self, value)
 
 
-class Section(_Strict):
-    id: str = Field(pattern=ID_PATTERN)
+class Section(_Plain):
+    NESTED: ClassVar[dict[str, tuple[str, str]]] = {"items": ("Item", "list")}
+
+    id: str
     title: str
-    #: Default for the items of this section; an item may say otherwise.
-    bilateral: bool = False
+    bilateral: bool
     #: What the N key does here, and how the summary reports the section.
-    role: Role = "exam"
-    intro: str | None = None
+    role: Role
+    intro: str | None
     #: Positive findings of this section are listed under this heading in the summary.
-    summary_heading: str | None = None
-    items: list[Item] = Field(min_length=1)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _inherit_bilateral(cls, data: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("items"), list):
-            default = data.get("bilateral", False)
-            data = dict(data)
-            data["items"] = [
-                {"bilateral": default, **i} if isinstance(i, dict) else i for i in data["items"]
-            ]
-        return data
+    summary_heading: str | None
+    items: list[Item]
 
 
-class Escalation(_Strict):
+class Escalation(_Plain):
     urgency: Literal["emergency", "urgent", "soon"]
     when: dict[str, Any]
     reason: str
     #: Replaces the rule's advice when the flag is escalated.
-    advice: str | None = None
+    advice: str | None
 
 
-class Rule(_Strict):
+class Rule(_Plain):
     """When to consider imaging or referral. ``urgency = "warning"`` rules are screening checks."""
 
-    id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")
+    NESTED: ClassVar[dict[str, tuple[str, str]]] = {"escalate": ("Escalation", "one")}
+
+    id: str
     title: str
     urgency: Urgency
-    actions: list[Action] = Field(default_factory=list)
+    actions: list[Action]
     advice: str
     source: str
-    when: dict[str, Any] | None = None
-    escalate: Escalation | None = None
+    when: dict[str, Any] | None
+    escalate: Escalation | None
     #: For warnings: every item of this section must be answered.
-    screening_section: str | None = None
-
-    @model_validator(mode="after")
-    def _shape(self) -> Rule:
-        if self.urgency == "warning":
-            if self.screening_section is None and self.when is None:
-                raise ValueError("a warning needs screening_section or when")
-        else:
-            if self.when is None:
-                raise ValueError("a rule needs a 'when' condition")
-            if not self.actions:
-                raise ValueError("a rule needs at least one action (imaging, referral)")
-        return self
+    screening_section: str | None
 
 
-class PatternPoint(_Strict):
+class PatternPoint(_Plain):
     id: str
     label: str
     when: dict[str, Any]
 
 
-class PatternGroup(_Strict):
+class PatternGroup(_Plain):
     """A named group of points (e.g. the findings that point to a nerve root)."""
 
-    id: str = Field(pattern=ID_PATTERN)
+    NESTED: ClassVar[dict[str, tuple[str, str]]] = {"points": ("PatternPoint", "list")}
+
+    id: str
     title: str
-    points: list[PatternPoint] = Field(min_length=1)
+    points: list[PatternPoint]
 
 
-class PatternReading(_Strict):
+class PatternReading(_Plain):
     """One row of the reading table; the last has no ``when`` (the fallback)."""
 
-    id: str = Field(pattern=ID_PATTERN)
+    id: str
     label: str
-    when: dict[str, Any] | None = None
+    when: dict[str, Any] | None
 
 
-class PatternOverride(_Strict):
+class PatternOverride(_Plain):
     """A finding that changes a reading (e.g. a deficit: never purely muscular)."""
 
-    id: str = Field(pattern=ID_PATTERN)
+    id: str
     when: dict[str, Any]
-    from_: list[str] = Field(alias="from", min_length=1)
+    from_: list[str]
     to: str
     #: Said when the override changes the reading; {findings} lists what satisfied it.
-    note: str = ""
+    note: str
     #: Said when the condition holds but the reading was not changed.
-    held_note: str = ""
-    held_note_unless: list[str] = Field(default_factory=list)
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    held_note: str
+    held_note_unless: list[str]
 
 
-DEFAULT_PATTERN_TITLE = "Pattern (a summary of findings, not a diagnosis)"
-
-
-class Pattern(_Strict):
+class Pattern(_Plain):
     """Point counts in named groups, read by a table (a summary of findings, not a diagnosis)."""
 
-    title: str = DEFAULT_PATTERN_TITLE
-    groups: list[PatternGroup] = Field(min_length=1)
-    readings: list[PatternReading] = Field(min_length=1)
-    overrides: list[PatternOverride] = Field(default_factory=list)
-    source: str = ""
-    note: str = ""
+    NESTED: ClassVar[dict[str, tuple[str, str]]] = {
+        "groups": ("PatternGroup", "list"),
+        "readings": ("PatternReading", "list"),
+        "overrides": ("PatternOverride", "list"),
+    }
 
-    @model_validator(mode="after")
-    def _table(self) -> Pattern:
-        problems = []
-        if self.readings[-1].when is not None:
-            problems.append("the last reading must have no 'when' (it is the fallback)")
-        problems += [
-            f"reading {r.id!r} needs a 'when' (only the last reading has none)"
-            for r in self.readings[:-1]
-            if r.when is None
-        ]
-        ids = [r.id for r in self.readings]
-        if len(set(ids)) != len(ids):
-            problems.append("readings repeat an id")
-        groups = [g.id for g in self.groups]
-        if len(set(groups)) != len(groups):
-            problems.append("groups repeat an id")
-        for o in self.overrides:
-            bad = sorted({*o.from_, o.to, *o.held_note_unless} - set(ids))
-            if bad:
-                problems.append(f"override {o.id!r} names unknown reading(s) {bad}")
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
+    title: str
+    groups: list[PatternGroup]
+    readings: list[PatternReading]
+    overrides: list[PatternOverride]
+    source: str
+    note: str
 
     def group(self, group_id: str) -> PatternGroup | None:
         return next((g for g in self.groups if g.id == group_id), None)
@@ -289,53 +232,57 @@ class Pattern(_Strict):
         return next((r.label for r in self.readings if r.id == reading), reading)
 
 
-class Texts(_Strict):
+class Texts(_Plain):
     """The checklist's own words."""
 
     #: The word for a side, as in "left {side_noun}".
-    side_noun: str = "side"
+    side_noun: str
     #: Said only when no flag fires (warnings never count).
-    no_flags: str | None = None
+    no_flags: str | None
     #: Follows the no-flags sentence in `exam-tui flags`.
-    no_flags_detail: str | None = None
+    no_flags_detail: str | None
 
 
-class FlagRef(_Strict):
+class FlagRef(_Plain):
     """A rule that fired, optionally at a given urgency."""
 
     rule: str
-    urgency: Literal["emergency", "urgent", "soon", "routine"] | None = None
+    urgency: Literal["emergency", "urgent", "soon", "routine"] | None
 
 
-class SafetyNet(_Strict):
+class SafetyNet(_Plain):
     """The advice that ends every summary, and what replaces it once its danger is flagged."""
 
-    text: str | None = None
-    replaced_by: str | None = None
-    replaced_when: list[FlagRef] = Field(default_factory=list)
+    NESTED: ClassVar[dict[str, tuple[str, str]]] = {"replaced_when": ("FlagRef", "list")}
+
+    text: str | None
+    replaced_by: str | None
+    replaced_when: list[FlagRef]
 
 
-class Checklist(_Strict):
-    id: str = Field(pattern=CHECKLIST_ID_PATTERN)
+class Checklist(_Plain):
+    """A validated checklist (see ``schema.Checklist`` for what each field may hold)."""
+
+    NESTED: ClassVar[dict[str, tuple[str, str]]] = {
+        "texts": ("Texts", "one"),
+        "safety_net": ("SafetyNet", "one"),
+        "sections": ("Section", "list"),
+        "rules": ("Rule", "list"),
+        "pattern": ("Pattern", "one"),
+    }
+
+    id: str
     version: str
     title: str
-    description: str = ""
-    texts: Texts = Field(default_factory=Texts)
-    safety_net: SafetyNet = Field(default_factory=SafetyNet)
-    sections: list[Section] = Field(min_length=1)
-    conditions: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    rules: list[Rule] = Field(default_factory=list)
-    pattern: Pattern | None = None
+    description: str
+    texts: Texts
+    safety_net: SafetyNet
+    sections: list[Section]
+    conditions: dict[str, dict[str, Any]]
+    rules: list[Rule]
+    pattern: Pattern | None
     #: Where the checklist was loaded from (not part of the file).
-    path: Path | None = Field(default=None, exclude=True)
-
-    @field_validator("version")
-    @classmethod
-    def _semver(cls, v: str) -> str:
-        parts = v.split(".")
-        if len(parts) != 3 or not all(p.isdigit() for p in parts):
-            raise ValueError("version must look like 1.0.0")
-        return v
+    path: Path | None
 
     @cached_property
     def items(self) -> dict[str, Item]:
@@ -377,6 +324,29 @@ class Checklist(_Strict):
         return version_key(self.version)
 
 
+_PARTS: dict[str, type[_Plain]] = {
+    c.__name__: c
+    for c in (
+        Evidence,
+        Item,
+        Section,
+        Escalation,
+        Rule,
+        PatternPoint,
+        PatternGroup,
+        PatternReading,
+        PatternOverride,
+        Pattern,
+        Texts,
+        FlagRef,
+        SafetyNet,
+        Checklist,
+    )
+}
+#: Every plain part (the equivalence test matches them with the models of the same name).
+PARTS: tuple[type[_Plain], ...] = tuple(_PARTS.values())
+
+
 def version_key(version: str) -> tuple[int, ...]:
     """``"2.10.0"`` sorts after ``"2.9.1"``."""
     try:
@@ -388,218 +358,29 @@ def version_key(version: str) -> tuple[int, ...]:
 # ----------------------------------------------------------------------------- loading
 
 
-def _loc_name(data: dict[str, Any], loc: tuple[int | str, ...]) -> str:
-    """Turn a pydantic error location into words naming the section/item/rule."""
-    parts: list[str] = []
-    node: Any = data
-    for key in loc:
-        try:
-            node = node[key]
-        except (KeyError, IndexError, TypeError):
-            node = None
-        if isinstance(key, int) and isinstance(node, dict) and "id" in node:
-            parts[-1:] = [
-                f"{parts[-1][:-1] if parts and parts[-1].endswith('s') else 'entry'} {node['id']!r}"
-            ]
-        elif isinstance(key, int):
-            parts.append(f"[{key}]")
-        else:
-            parts.append(str(key))
-    return " ".join(parts)
-
-
-def _dicts(value: Any) -> list[dict[str, Any]]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
-def _semantic_problems(data: dict[str, Any]) -> list[str]:
-    """Cross-reference checks on the raw data, so they run even when some items are malformed
-    and every problem of a file is reported in one go."""
-    problems: list[str] = []
-    sections = _dicts(data.get("sections"))
-    items: dict[str, Item | None] = {}
-    section_ids: set[str] = set()
-    for s in sections:
-        sid = s.get("id")
-        if sid in section_ids:
-            problems.append(f"section {sid!r}: duplicate id")
-        if isinstance(sid, str):
-            section_ids.add(sid)
-        for raw_item in _dicts(s.get("items")):
-            iid = raw_item.get("id")
-            if not isinstance(iid, str):
-                continue
-            if iid in items:
-                problems.append(f"item {iid!r}: duplicate id")
-                continue
-            try:
-                items[iid] = Item.model_validate(
-                    {"bilateral": s.get("bilateral", False), **raw_item}
-                )
-            except ValidationError:
-                items[iid] = None  # reported by the structural pass; still a known id
-    raw_conditions = data.get("conditions")
-    conditions: dict[str, Any] = raw_conditions if isinstance(raw_conditions, dict) else {}
-
-    pattern = data.get("pattern") if isinstance(data.get("pattern"), dict) else None
-    readings = {r.get("id") for r in _dicts(pattern.get("readings"))} if pattern else set()
-    groups = {g.get("id") for g in _dicts(pattern.get("groups"))} if pattern else set()
-
-    def check(
-        raw: Any, where: str, *, allow_pattern: bool = False, allow_score: bool = False
-    ) -> None:
-        try:
-            tree = cond.parse(raw)
-        except cond.ConditionSyntaxError as exc:
-            problems.append(f"{where}: {exc}")
-            return
-        for node in cond.walk(tree):
-            if isinstance(node, cond.Ref) and node.name not in conditions:
-                problems.append(f"{where}: refers to unknown condition {node.name!r}")
-            if isinstance(node, cond.PatternIs):
-                if not allow_pattern:
-                    problems.append(f"{where}: a pattern reading can only be used in rules")
-                elif pattern is None:
-                    problems.append(f"{where}: uses the pattern, but the checklist has none")
-                else:
-                    bad = set(node.readings) - readings
-                    if bad:
-                        problems.append(f"{where}: unknown pattern reading(s) {sorted(bad)}")
-            if isinstance(node, cond.Score):
-                if not allow_score:
-                    problems.append(f"{where}: a score can only be used in pattern readings")
-                elif node.group not in groups:
-                    problems.append(f"{where}: unknown pattern group {node.group!r}")
-            if not isinstance(node, cond.ItemTest):
-                continue
-            if node.item not in items:
-                problems.append(f"{where}: names unknown item {node.item!r}")
-                continue
-            item = items[node.item]
-            if item is None:
-                continue
-            if node.side in ("left", "right", "both", "other") and not item.bilateral:
-                problems.append(f"{where}: item {node.item!r} is not bilateral, so has no side")
-            for op, operand in node.tests:
-                problems.extend(f"{where}: {p}" for p in _test_problems(item, op, operand))
-
-    for name, raw in conditions.items():
-        check(raw, f"condition {name!r}", allow_pattern=True)
-    for s in sections:
-        for raw_item in _dicts(s.get("items")):
-            if raw_item.get("show_when") is not None:
-                check(raw_item["show_when"], f"item {raw_item.get('id')!r} show_when")
-    rule_seen: set[str] = set()
-    for r in _dicts(data.get("rules")):
-        rid = r.get("id")
-        if rid in rule_seen:
-            problems.append(f"rule {rid!r}: duplicate id")
-        if isinstance(rid, str):
-            rule_seen.add(rid)
-        if r.get("when") is not None:
-            check(r["when"], f"rule {rid!r}", allow_pattern=True)
-        esc = r.get("escalate")
-        if isinstance(esc, dict) and esc.get("when") is not None:
-            check(esc["when"], f"rule {rid!r} escalate", allow_pattern=True)
-        screening = r.get("screening_section")
-        if screening is not None and screening not in section_ids:
-            problems.append(f"rule {rid!r}: unknown section {screening!r}")
-    net = data.get("safety_net")
-    if isinstance(net, dict):
-        for ref in _dicts(net.get("replaced_when")):
-            if ref.get("rule") not in rule_seen:
-                problems.append(f"safety_net replaced_when: unknown rule {ref.get('rule')!r}")
-    if pattern is not None:
-        for g in _dicts(pattern.get("groups")):
-            for pt in _dicts(g.get("points")):
-                if pt.get("when") is not None:
-                    check(pt["when"], f"pattern {g.get('id')} point {pt.get('id')!r}")
-        for rd in _dicts(pattern.get("readings")):
-            if rd.get("when") is not None:
-                check(rd["when"], f"pattern reading {rd.get('id')!r}", allow_score=True)
-        for o in _dicts(pattern.get("overrides")):
-            if o.get("when") is not None:
-                check(o["when"], f"pattern override {o.get('id')!r}")
-    problems.extend(_ref_cycles(conditions))
-    return problems
-
-
-def _test_problems(item: Item, op: str, operand: Any) -> list[str]:
-    """What is wrong with one item test (op, operand) on this item."""
-    name = f"item {item.id!r}"
-    if op in ("is", "in", "ne") and not (op == "ne" and not isinstance(operand, str)):
-        out = []
-        for v in list(operand) if op == "in" else [operand]:
-            try:
-                item.check_value(v)
-            except ValueError as exc:
-                out.append(f"{name}: impossible value: {exc}")
-        return out
-    if op in cond.COMPARISONS or op == "lower_than_other_side":
-        if not kinds.is_graded(item):
-            return [f"{name} ({item.kind}) cannot be compared with {op}"]
-        if op == "lower_than_other_side" and not item.bilateral:
-            return [f"{name} has no side-to-side grade to compare"]
-        return []
-    if op == "worse_by":
-        if item.kind in ("choice", "text") or (item.kind == "number" and item.worse is None):
-            return [f"{name} ({item.kind}) has no direction for worse_by (numbers need 'worse')"]
-        return []
-    if op == "newly":
-        if operand == "abnormal":
-            return []
-        try:
-            item.check_value(operand)
-        except ValueError as exc:
-            return [f"{name}: impossible value for newly: {exc}"]
-    return []
-
-
-def _ref_cycles(conditions: dict[str, Any]) -> list[str]:
-    graph: dict[str, set[str]] = {}
-    for name, raw in conditions.items():
-        try:
-            graph[name] = {n.name for n in cond.walk(cond.parse(raw)) if isinstance(n, cond.Ref)}
-        except cond.ConditionSyntaxError:
-            graph[name] = set()
-    out: list[str] = []
-    for start in graph:
-        stack, seen = list(graph[start]), set()
-        while stack:
-            n = stack.pop()
-            if n == start:
-                out.append(f"condition {start!r}: refers to itself")
-                break
-            if n in seen or n not in graph:
-                continue
-            seen.add(n)
-            stack.extend(graph[n])
-    return out
-
-
 def parse_checklist(data: dict[str, Any], path: Path | str = "<checklist>") -> Checklist:
-    """Validate checklist data, raising ChecklistError with every problem found."""
-    problems: list[str] = []
-    cl: Checklist | None = None
-    try:
-        cl = Checklist.model_validate({**data, "path": Path(path)})
-    except ValidationError as exc:
-        for err in exc.errors():
-            where = _loc_name(data, tuple(err["loc"]))
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "literal_error" and err["loc"][-1] == "kind":
-                msg = f"unknown kind {err.get('input')!r} ({msg.lower()})"
-            problems.append(f"{where}: {msg}" if where else msg)
-    problems.extend(_semantic_problems(data))
-    if problems or cl is None:
-        raise ChecklistError(path, list(dict.fromkeys(problems)))
+    """Validate checklist data with the models (schema.py), raising ChecklistError with every
+    problem found."""
+    from exam_tui import schema
+
+    model = schema.validate_checklist(data, path)
+    return _built(model.model_dump(mode="python"), path)
+
+
+def _built(dump: dict[str, Any], path: Path | str) -> Checklist:
+    cl = Checklist.from_dump(dump)
+    cl.__dict__["path"] = Path(path)
     return cl
 
 
-def read_toml(path: Path, error: type[Exception]) -> dict[str, Any]:
-    """Read a TOML file, turning every way it can fail into ``error`` naming the file (and line)."""
+#: The largest checklist file read (the bundled ones are 30-70 KB).
+MAX_CHECKLIST_BYTES = 8 * 2**20
+
+
+def _read_bytes(path: Path, error: type[Exception]) -> bytes:
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_CHECKLIST_BYTES + 1)
     except FileNotFoundError:
         raise error(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -608,6 +389,12 @@ def read_toml(path: Path, error: type[Exception]) -> dict[str, Any]:
         raise error(f"{path}: permission denied") from None
     except OSError as exc:
         raise error(f"{path}: cannot read ({exc.strerror})") from None
+    if len(raw) > MAX_CHECKLIST_BYTES:
+        raise error(f"{path}: larger than {MAX_CHECKLIST_BYTES // 2**20} MB: not a checklist")
+    return raw
+
+
+def _parse_toml(raw: bytes, path: Path, error: type[Exception]) -> dict[str, Any]:
     if not raw.strip():
         raise error(f"{path}: file is empty")
     try:
@@ -622,6 +409,11 @@ def read_toml(path: Path, error: type[Exception]) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         # tomllib's message ends "(at line L, column C)"; keep it on one line.
         raise error(f"{path}: not valid TOML: {exc}") from None
+
+
+def read_toml(path: Path, error: type[Exception]) -> dict[str, Any]:
+    """Read a TOML file, turning every way it can fail into ``error`` naming the file (and line)."""
+    return _parse_toml(_read_bytes(path, error), path, error)
 
 
 class _PlainError(Exception):
@@ -643,14 +435,96 @@ def __getattr__(name: str) -> Any:
 
 def load_checklist(path: Path | str | None = None) -> Checklist:
     """Load and validate a checklist file (default: the default bundled checklist), raising
-    ChecklistError listing every problem."""
+    ChecklistError listing every problem.
+
+    A file whose exact content was validated before by this code is read from the cache of
+    validated checklists instead of being validated again (pydantic is not even imported)."""
     p = Path(path) if path is not None else default_checklist_path()
     try:
-        data = read_toml(p, _PlainError)
+        raw = _read_bytes(p, _PlainError)
+        key = _cache_key(raw)
+        dump = _cached_dump(key)
+        if dump is not None:
+            return _built(dump, p)
+        data = _parse_toml(raw, p, _PlainError)
     except _PlainError as exc:
         msg = str(exc).removeprefix(f"{p}:").strip()
         raise ChecklistError(p, [msg]) from None
-    return parse_checklist(data, p)
+    from exam_tui import schema
+
+    dump = schema.validate_checklist(data, p).model_dump(mode="python")
+    text = _cache_text(dump)
+    if text is not None:
+        cachedir.write(_cache_name(key), text.encode("utf-8"))
+        dump = json.loads(text.split("\n", 1)[1])  # what the next run reads
+    return _built(dump, p)
+
+
+# ----------------------------------------------------------------------------- the cache
+#
+# Validating a checklist means importing pydantic and building ~20 models: more than the rest of
+# a command's start-up. The validated form (the models' dump: every field, defaults filled in)
+# is kept in the user's cache folder under a key made of the file's bytes and the source of the
+# code that validates it (schema.py and what it calls, and pydantic's version), so an edited
+# checklist or an upgraded exam-tui is validated again. A cache file starts with the SHA-256 of
+# its payload: a truncated or altered file is ignored (and rewritten), never trusted. Checklists
+# hold no patient data.
+
+_CACHE_FORMAT = "exam-tui validated checklist 1"
+#: The modules whose code decides what a valid checklist is, and what its dump holds.
+_VALIDATING_CODE = ("schema.py", "checklist.py", "conditions.py", "kinds.py", "record.py")
+_code_key: str | None = None
+
+
+def _validating_code_key() -> str:
+    global _code_key
+    if _code_key is None:
+        h = hashlib.sha256(_CACHE_FORMAT.encode())
+        here = Path(__file__).resolve().parent
+        for name in _VALIDATING_CODE:
+            h.update((here / name).read_bytes())
+        # pydantic's version, without importing it (that is what the cache saves)
+        import importlib.util
+
+        spec = importlib.util.find_spec("pydantic")
+        if spec is not None and spec.origin:
+            with contextlib.suppress(OSError):
+                h.update(Path(spec.origin).with_name("version.py").read_bytes())
+        _code_key = h.hexdigest()
+    return _code_key
+
+
+def _cache_key(raw: bytes) -> str:
+    return hashlib.sha256(_validating_code_key().encode() + b"\0" + raw).hexdigest()
+
+
+def _cache_name(key: str) -> str:
+    return f"checklists/{key}.json"
+
+
+def _cache_text(dump: dict[str, Any]) -> str | None:
+    """The cache file's text, or None when the dump is not plain JSON data (a TOML date in a
+    condition, say): such a checklist is validated on every load instead."""
+    try:
+        payload = json.dumps(dump, ensure_ascii=False, allow_nan=True, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return None
+    digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return f"{digest}\n{payload}"
+
+
+def _cached_dump(key: str) -> dict[str, Any] | None:
+    raw = cachedir.read(_cache_name(key))
+    if raw is None:
+        return None
+    digest, _, payload = raw.partition(b"\n")
+    if hashlib.sha256(payload).hexdigest().encode() != digest:
+        return None
+    try:
+        data = json.loads(payload)
+    except (ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 @dataclass(frozen=True)

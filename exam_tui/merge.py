@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
-
 from exam_tui.errors import RecordError
-from exam_tui.record import Record
+from exam_tui.record import InvalidRecordData, Record, record_from_data
 
 
 class _Missing:
@@ -81,7 +79,7 @@ def _unflatten(flat: dict[tuple[str, ...], Any]) -> dict[str, Any]:
 
 
 def _dump(record: Record) -> dict[str, Any]:
-    return record.model_dump(mode="python", by_alias=True, exclude_none=True)
+    return record.to_dict()
 
 
 def merge_records(base: Record, ours: Record, theirs: Record) -> MergeResult:
@@ -120,9 +118,9 @@ def merge_records(base: Record, ours: Record, theirs: Record) -> MergeResult:
     if amendments:
         data["amendments"] = amendments
     try:
-        record = Record.model_validate(data)
-    except ValidationError as exc:  # pragma: no cover - every value came from a valid record
-        raise RecordError(f"the two versions cannot be merged ({exc.errors()[0]['msg']})") from None
+        record = record_from_data(data)
+    except InvalidRecordData as exc:  # pragma: no cover - every value came from a valid record
+        raise RecordError(f"the two versions cannot be merged ({exc})") from None
     return MergeResult(record, clashes)
 
 

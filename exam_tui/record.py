@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
-
-from pydantic import (
-    AfterValidator,
-    AwareDatetime,
-    BaseModel,
-    ConfigDict,
-    Field,
-    Strict,
-    StrictFloat,
-    StrictInt,
-    StrictStr,
-    ValidationError,
-    field_validator,
-)
+from typing import Any, ClassVar, Literal
 
 from exam_tui import conditions as cond
 from exam_tui.checklist import Checklist, Item
@@ -31,7 +18,10 @@ SCHEMA_VERSION = 1
 Status = Literal["draft", "completed", "amended"]
 AffectedSide = Literal["left", "right", "both"]
 Side = cond.Side
-Value = StrictStr | StrictInt | StrictFloat
+Value = str | int | float
+#: The record statuses and affected sides (the models in schema.py use the same).
+STATUSES: tuple[str, ...] = ("draft", "completed", "amended")
+AFFECTED_SIDES: tuple[str, ...] = ("left", "right", "both")
 
 #: A checklist is named by its id, never by a path: a record must not be able to make the app
 #: read any TOML file it likes as its rules ("/abs/evil", "../x").
@@ -42,26 +32,31 @@ def is_checklist_id(value: object) -> bool:
     return isinstance(value, str) and len(value) <= 100 and bool(CHECKLIST_ID.fullmatch(value))
 
 
-def _checklist_id(value: str) -> str:
+def checklist_id_error(value: str) -> str | None:
+    """Why this is not a checklist id, or None (shared by the model and the fast check)."""
     if not is_checklist_id(value):
-        raise ValueError("must be a checklist id (a-z, 0-9 and '-'), not a file name or path")
-    return value
+        return "must be a checklist id (a-z, 0-9 and '-'), not a file name or path"
+    return None
 
 
-def _in_range(value: datetime) -> datetime:
+def timestamp_error(value: datetime) -> str | None:
+    """Why this aware date-time cannot be a record's time, or None."""
     # 9999-12-31T23:59:59-12:00 is a valid TOML datetime, but in UTC it is in year 10000:
     # comparing or converting it raises OverflowError wherever it is shown.
     try:
         value.astimezone(UTC)
     except (OverflowError, ValueError):
-        raise ValueError("is outside the years 1-9999 once converted to UTC") from None
-    return value
+        return "is outside the years 1-9999 once converted to UTC"
+    return None
 
 
-#: A TOML date-time with an offset (``2026-11-28T09:30:00Z``). Strict: an integer (``0``, read
-#: as 1970 otherwise) or a string is refused, and so is a local time without an offset.
-Timestamp = Annotated[AwareDatetime, Strict(), AfterValidator(_in_range)]
-ChecklistId = Annotated[StrictStr, AfterValidator(_checklist_id)]
+def patient_id_error(value: str) -> str | None:
+    """Why this cannot be a patient id (beyond its length, 1-200), or None."""
+    if not value.strip():
+        return "patient id is blank"
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        return "patient id contains control characters"
+    return None
 
 
 def patient_key(patient_id: str) -> str:
@@ -76,74 +71,155 @@ def now_utc() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-class Finding(BaseModel):
+class _Plain:
+    """A record part as plain attributes: built only from data the models in ``schema.py``
+    accept (see :func:`record_from_data`). Unknown keys of parts that keep them (``extra``)
+    are written back after the known ones, as pydantic's ``model_dump`` does."""
+
+    #: (field, default) in the models' order; a default that is a type is called for each object.
+    FIELDS: ClassVar[tuple[tuple[str, Any], ...]] = ()
+    #: Field -> the key it is written under (``from``/``to`` of an amendment).
+    ALIASES: ClassVar[dict[str, str]] = {}
+    #: Whether unknown keys are kept (the model's ``extra="allow"``).
+    KEEPS_EXTRA: ClassVar[bool] = False
+
+    def __init__(self, **values: Any) -> None:
+        d = self.__dict__
+        for name, default in self.FIELDS:
+            if name in values:
+                d[name] = values.pop(name)
+            else:
+                d[name] = default() if isinstance(default, type) else default
+        if values and not self.KEEPS_EXTRA:
+            raise TypeError(f"{type(self).__name__}: unknown fields {sorted(values)}")
+        #: Unknown keys, kept as read.
+        self.extra: dict[str, Any] = values
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.__dict__ == self.__dict__
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{n}={getattr(self, n)!r}" for n, _ in self.FIELDS)
+        return f"{type(self).__name__}({shown})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The data as written: keys by alias, None left out, unknown keys last (the models'
+        ``model_dump(mode="python", by_alias=True, exclude_none=True)``)."""
+        out: dict[str, Any] = {}
+        for name, _ in self.FIELDS:
+            v = _dump(getattr(self, name))
+            if v is not None:
+                out[self.ALIASES.get(name, name)] = v
+        for k, v in self.extra.items():
+            if v is not None:
+                out[k] = copy.deepcopy(v)
+        return out
+
+
+def _dump(v: Any) -> Any:
+    if isinstance(v, _Plain):
+        return v.to_dict()
+    if isinstance(v, dict):
+        return {k: _dump(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_dump(x) for x in v]
+    return v
+
+
+class Finding(_Plain):
     """The values of one item: left/right for bilateral items, ``value`` otherwise, and a note."""
 
-    model_config = ConfigDict(extra="forbid")
+    FIELDS: ClassVar[tuple[tuple[str, Any], ...]] = (
+        ("left", None),
+        ("right", None),
+        ("value", None),
+        ("note", None),
+    )
 
-    left: Value | None = None
-    right: Value | None = None
-    value: Value | None = None
-    note: StrictStr | None = None
+    left: Value | None
+    right: Value | None
+    value: Value | None
+    note: str | None
 
     def is_empty(self) -> bool:
         return self.left is None and self.right is None and self.value is None and not self.note
 
 
-class Patient(BaseModel):
-    model_config = ConfigDict(extra="allow")
+class Patient(_Plain):
+    FIELDS: ClassVar[tuple[tuple[str, Any], ...]] = (("id", None),)
+    KEEPS_EXTRA: ClassVar[bool] = True
 
-    id: StrictStr = Field(min_length=1, max_length=200)
-
-    @field_validator("id")
-    @classmethod
-    def _no_control(cls, v: str) -> str:
-        if not v.strip():
-            raise ValueError("patient id is blank")
-        if any(ord(c) < 32 or ord(c) == 127 for c in v):
-            raise ValueError("patient id contains control characters")
-        return v
+    id: str
 
 
-class Exam(BaseModel):
-    model_config = ConfigDict(extra="allow")
+class Exam(_Plain):
+    FIELDS: ClassVar[tuple[tuple[str, Any], ...]] = (
+        ("examiner", ""),
+        ("started_at", None),
+        ("affected_side", None),
+        ("updated_at", None),
+        ("completed_at", None),
+    )
+    KEEPS_EXTRA: ClassVar[bool] = True
 
-    examiner: StrictStr = ""
-    started_at: Timestamp
+    examiner: str
+    started_at: datetime
     affected_side: AffectedSide
-    updated_at: Timestamp | None = None
-    completed_at: Timestamp | None = None
+    updated_at: datetime | None
+    completed_at: datetime | None
 
 
-class Amendment(BaseModel):
+class Amendment(_Plain):
     """One change made after the record was completed: who, when, what, from what, to what."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    FIELDS: ClassVar[tuple[tuple[str, Any], ...]] = (
+        ("at", None),
+        ("by", None),
+        ("item", None),
+        ("side", None),
+        ("field", "value"),
+        ("old", None),
+        ("new", None),
+        ("reason", None),
+    )
+    ALIASES: ClassVar[dict[str, str]] = {"old": "from", "new": "to"}
 
-    at: Timestamp
-    by: StrictStr
-    item: StrictStr
-    side: Literal["left", "right"] | None = None
-    field: Literal["value", "note"] = "value"
-    old: Value | None = Field(default=None, alias="from")
-    new: Value | None = Field(default=None, alias="to")
+    at: datetime
+    by: str
+    item: str
+    side: Literal["left", "right"] | None
+    field: Literal["value", "note"]
+    old: Value | None
+    new: Value | None
     #: Why the record was amended, when the amending clinician said so.
-    reason: StrictStr | None = None
+    reason: str | None
 
 
-class Record(BaseModel):
+class Record(_Plain):
     """One exam of one patient. Unknown top-level keys are kept and written back."""
 
-    model_config = ConfigDict(extra="allow", validate_assignment=False)
+    FIELDS: ClassVar[tuple[tuple[str, Any], ...]] = (
+        ("schema_version", SCHEMA_VERSION),
+        ("checklist", None),
+        ("checklist_version", None),
+        ("status", "draft"),
+        ("patient", None),
+        ("exam", None),
+        ("findings", dict),
+        ("amendments", list),
+    )
+    KEEPS_EXTRA: ClassVar[bool] = True
 
-    schema_version: StrictInt = SCHEMA_VERSION
-    checklist: ChecklistId
-    checklist_version: StrictStr
-    status: Status = "draft"
+    schema_version: int
+    checklist: str
+    checklist_version: str
+    status: Status
     patient: Patient
     exam: Exam
-    findings: dict[str, Finding] = Field(default_factory=dict)
-    amendments: list[Amendment] = Field(default_factory=list)
+    findings: dict[str, Finding]
+    amendments: list[Amendment]
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -170,17 +246,7 @@ class Record(BaseModel):
         if self.status in ("completed", "amended"):
             self.status = "amended"
             self.amendments.append(
-                Amendment.model_validate(
-                    {
-                        "at": at,
-                        "by": by,
-                        "item": item,
-                        "side": side,
-                        "field": fld,
-                        "from": old,
-                        "to": new,
-                    }
-                )
+                Amendment(at=at, by=by, item=item, side=side, field=fld, old=old, new=new)
             )
         self.exam.updated_at = at
 
@@ -236,22 +302,184 @@ def new_record(
     started_at: datetime | None = None,
 ) -> Record:
     """A fresh draft record for this checklist."""
+    data = {
+        "checklist": checklist.id,
+        "checklist_version": checklist.version,
+        "patient": {"id": patient_id},
+        "exam": {
+            "examiner": examiner,
+            "started_at": started_at or now_utc(),
+            "affected_side": affected_side,
+        },
+    }
     try:
-        return Record.model_validate(
-            {
-                "checklist": checklist.id,
-                "checklist_version": checklist.version,
-                "patient": {"id": patient_id},
-                "exam": {
-                    "examiner": examiner,
-                    "started_at": started_at or now_utc(),
-                    "affected_side": affected_side,
-                },
-            }
-        )
-    except ValidationError as exc:
-        err = exc.errors()[0]
+        return record_from_data(data)
+    except InvalidRecordData as exc:
+        err = exc.errors[0]
         raise RecordError(f"{'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+
+
+# ----------------------------------------------------------------------------- validation
+#
+# What a valid record is, is defined once: by the pydantic models in schema.py. Importing
+# pydantic and building those models costs more than the rest of `exam-tui summary`, so the
+# common case (data as tomllib reads it, or as this program builds it) is checked here, by a
+# check that refuses anything unusual: exact types only (a str subclass, a bool for an int,
+# a tuple for a list are refused here), and everything the models refuse. What it refuses goes
+# to the models, which decide, and whose error message the user sees. The equivalence of the
+# two on every TOML-shaped input is tested (tests/test_schema_equivalence.py).
+
+_FINDING_KEYS = frozenset(name for name, _ in Finding.FIELDS)
+_AMENDMENT_KEYS = frozenset(
+    ("at", "by", "item", "side", "field", "from", "to", "old", "new", "reason")
+)
+_EXAM_KEYS = frozenset(name for name, _ in Exam.FIELDS)
+_RECORD_KEYS = frozenset(name for name, _ in Record.FIELDS)
+
+
+def _is_value(v: object) -> bool:
+    t = type(v)
+    return t is str or t is int or t is float
+
+
+def _is_timestamp(v: object) -> bool:
+    return (
+        type(v) is datetime
+        and v.tzinfo is not None
+        and v.utcoffset() is not None
+        and timestamp_error(v) is None
+    )
+
+
+def _check_finding(f: object) -> bool:
+    if type(f) is not dict or not f.keys() <= _FINDING_KEYS:
+        return False
+    for k, v in f.items():
+        if v is None:
+            continue
+        if k == "note" and type(v) is not str:
+            return False
+        if k != "note" and not _is_value(v):
+            return False
+    return True
+
+
+def _check_amendment(a: object) -> bool:
+    if type(a) is not dict or not a.keys() <= _AMENDMENT_KEYS:
+        return False
+    if ("from" in a and "old" in a) or ("to" in a and "new" in a):
+        return False
+    if not _is_timestamp(a.get("at")) or type(a.get("by")) is not str:
+        return False
+    if type(a.get("item")) is not str:
+        return False
+    if a.get("side") not in (None, "left", "right") or a.get("field", "value") not in (
+        "value",
+        "note",
+    ):
+        return False
+    if type(a.get("side")) not in (type(None), str) or type(a.get("field", "")) is not str:
+        return False
+    for key in ("from", "to", "old", "new"):
+        v = a.get(key)
+        if v is not None and not _is_value(v):
+            return False
+    reason = a.get("reason")
+    return reason is None or type(reason) is str
+
+
+def check_record_data(data: object) -> bool:
+    """Whether the models would accept this data as a record, decided without pydantic for
+    the common case; False sends the data to the models (which may still accept it)."""
+    if type(data) is not dict:
+        return False
+    sv = data.get("schema_version", SCHEMA_VERSION)
+    cid = data.get("checklist")
+    status = data.get("status", "draft")
+    if type(sv) is not int or type(cid) is not str or checklist_id_error(cid) is not None:
+        return False
+    if type(data.get("checklist_version")) is not str:
+        return False
+    if type(status) is not str or status not in STATUSES:
+        return False
+    patient = data.get("patient")
+    if type(patient) is not dict:
+        return False
+    pid = patient.get("id")
+    if type(pid) is not str or not 1 <= len(pid) <= 200 or patient_id_error(pid) is not None:
+        return False
+    exam = data.get("exam")
+    if type(exam) is not dict:
+        return False
+    if type(exam.get("examiner", "")) is not str or not _is_timestamp(exam.get("started_at")):
+        return False
+    side = exam.get("affected_side")
+    if type(side) is not str or side not in AFFECTED_SIDES:
+        return False
+    for key in ("updated_at", "completed_at"):
+        if exam.get(key) is not None and not _is_timestamp(exam[key]):
+            return False
+    findings = data.get("findings", {})
+    if type(findings) is not dict:
+        return False
+    for k, f in findings.items():
+        if type(k) is not str or not _check_finding(f):
+            return False
+    amendments = data.get("amendments", [])
+    if type(amendments) is not list:
+        return False
+    return all(_check_amendment(a) for a in amendments)
+
+
+def _build_record(data: dict[str, Any]) -> Record:
+    """The plain record of data the models accept (keys by alias: ``from``/``to``)."""
+    rest = {k: v for k, v in data.items() if k not in ("patient", "exam", "findings", "amendments")}
+    amendments = []
+    for a in data.get("amendments") or []:
+        a = dict(a)
+        if "from" in a:
+            a["old"] = a.pop("from")
+        if "to" in a:
+            a["new"] = a.pop("to")
+        amendments.append(Amendment(**a))
+    return Record(
+        **rest,
+        patient=Patient(**data["patient"]),
+        exam=Exam(**data["exam"]),
+        findings={k: Finding(**f) for k, f in (data.get("findings") or {}).items()},
+        amendments=amendments,
+    )
+
+
+class InvalidRecordData(Exception):
+    """The models refused record data; ``errors`` is pydantic's list of errors, to word."""
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__(errors[0]["msg"] if errors else "invalid record")
+        self.errors = errors
+
+
+def record_from_data(data: dict[str, Any]) -> Record:
+    """The record this data describes, validated; InvalidRecordData when the models refuse it.
+
+    Data the fast check accepts is built directly; anything else is validated by the models in
+    schema.py, which decide and give the errors."""
+    if check_record_data(data):
+        return _build_record(data)
+    from pydantic import ValidationError
+
+    from exam_tui import schema
+
+    try:
+        model = schema.Record.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidRecordData([dict(e) for e in exc.errors()]) from None
+    return _build_record(model.model_dump(mode="python", by_alias=True))
+
+
+def copy_record(record: Record) -> Record:
+    """An independent copy (an upgrade or a merge changes it, not the record shown)."""
+    return copy.deepcopy(record)
 
 
 def validate_findings(record: Record, checklist: Checklist) -> list[str]:

@@ -27,7 +27,6 @@ else:
     import fcntl
 
 import tomli_w
-from pydantic import ValidationError
 
 from exam_tui.checklist import (
     Checklist,
@@ -38,7 +37,16 @@ from exam_tui.checklist import (
 )
 from exam_tui.errors import ChecklistError, RecordConflictError, RecordError
 from exam_tui.merge import Clash, merge_records
-from exam_tui.record import SCHEMA_VERSION, Record, is_checklist_id, progress, validate_findings
+from exam_tui.record import (
+    SCHEMA_VERSION,
+    InvalidRecordData,
+    Record,
+    copy_record,
+    is_checklist_id,
+    progress,
+    record_from_data,
+    validate_findings,
+)
 from exam_tui.textclean import clean
 
 ENV_RECORDS = "EXAM_TUI_RECORDS"
@@ -337,7 +345,7 @@ def _load_checklist_cached(path: Path) -> Checklist:
 
 def record_to_dict(record: Record) -> dict[str, Any]:
     """The record as TOML-ready data: unanswered values absent, keys in a stable order."""
-    data = record.model_dump(mode="python", by_alias=True, exclude_none=True)
+    data = record.to_dict()
     findings = {k: v for k, v in data.get("findings", {}).items() if v}
     data["findings"] = findings
     if not data.get("amendments"):
@@ -415,7 +423,7 @@ def upgrade_draft(loaded: LoadedRecord, checklist_dirs: list[Path] | None = None
                 f"version {newest.version} no longer has",
             ],
         )
-    upgraded = record.model_copy(deep=True)
+    upgraded = copy_record(record)
     upgraded.checklist_version = newest.version
     try:
         validate_findings(upgraded, newest)
@@ -496,9 +504,9 @@ def parse_record(
     version = version if isinstance(version, str) else None
     checklist = _checklist_for(cid, version, path, checklist, checklist_dirs)
     try:
-        record = Record.model_validate(data)
-    except ValidationError as exc:
-        errors = exc.errors()
+        record = record_from_data(data)
+    except InvalidRecordData as exc:
+        errors = exc.errors
         err = errors[0]
         loc = [str(p) for p in err["loc"]]
         item = loc[1] if len(loc) >= 2 and loc[0] == "findings" else None

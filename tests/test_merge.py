@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from exam_tui.checklist import Checklist
+from exam_tui.record import copy_record
 from exam_tui.storage import load_record, save_merging, save_record
 
 
@@ -14,12 +15,12 @@ def test_changes_to_different_items_merge_and_clashes_are_returned(
     base = load_record(saved_record)
     items = checklist.items
     # window A saves first: a new answer and a changed one
-    a = base.record.model_copy(deep=True)
+    a = copy_record(base.record)
     a.set_value(items["slr"], "right", "positive")
     a.set_note("onset", "after sprinting")
     fp_a = save_record(saved_record, a, base.fingerprint)
     # window B, still on the base: another item (merged), and the same value differently
-    b = base.record.model_copy(deep=True)
+    b = copy_record(base.record)
     b.set_value(items["slr_angle"], "right", 70)
     out = save_merging(saved_record, base.record, b, base.fingerprint)
     assert out.saved and out.replaced == fp_a and not out.clashes
@@ -28,9 +29,9 @@ def test_changes_to_different_items_merge_and_clashes_are_returned(
     assert merged.note("onset") == "after sprinting"
     # a true clash: both change slr left, to different values: nothing written, clash listed
     now = load_record(saved_record)
-    c = now.record.model_copy(deep=True)
+    c = copy_record(now.record)
     c.set_value(items["slr"], "left", "negative")
-    d = now.record.model_copy(deep=True)
+    d = copy_record(now.record)
     d.set_value(items["slr"], "left", "equivocal")
     save_record(saved_record, c, now.fingerprint)
     before = saved_record.read_bytes()

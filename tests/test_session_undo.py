@@ -37,7 +37,7 @@ def session(checklist: Checklist, tmp_path: Path) -> ExamSession:
 def saved(s: ExamSession) -> dict[str, object]:
     assert s.path is not None
     r = load_record(s.path).record
-    return {k: v.model_dump(exclude_none=True) for k, v in r.findings.items()}
+    return {k: v.to_dict() for k, v in r.findings.items()}
 
 
 def test_undo_takes_back_answers_one_at_a_time_and_saves(session: ExamSession) -> None:

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from exam_tui import rules, summary
 from exam_tui.checklist import Checklist, Item, load_checklist
-from exam_tui.record import Finding, Record, is_shown, new_record
+from exam_tui.record import Finding, Record, copy_record, is_shown, new_record
 from exam_tui.storage import load_record
 from tests.conftest import CHECKLIST_V1, save_record
 
@@ -391,7 +391,7 @@ def test_every_note_appears(cl_rec: tuple[Checklist, Record]) -> None:
 @given(records())
 def test_same_record_same_bytes(cl_rec: tuple[Checklist, Record]) -> None:
     cl, rec = cl_rec
-    assert render(cl, rec) == render(cl, rec.model_copy(deep=True))
+    assert render(cl, rec) == render(cl, copy_record(rec))
 
 
 # ----------------------------------------------------------------------------- command line

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from exam_tui import storage
 from exam_tui.checklist import load_checklist
-from exam_tui.record import new_record
+from exam_tui.record import copy_record, new_record
 from exam_tui.storage import create_record, load_record, save_merging
 
 
@@ -26,7 +26,7 @@ def same_record(path: Path, k: int, n: int) -> dict[str, object]:
     base, expected = loaded.record, loaded.fingerprint
     chain, clashes, last = [], 0, None
     for i in range(n):
-        ours = base.model_copy(deep=True)
+        ours = copy_record(base)
         ours.set_note(item, f"w{k}-{i}")
         outcome = save_merging(path, base, ours, expected, loaded.checklist)
         if not outcome.saved:  # never here: each writer changes only its own note
