@@ -9,7 +9,6 @@ import hashlib
 import json
 import re
 import tomllib
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Self
@@ -17,6 +16,7 @@ from typing import Any, ClassVar, Literal, Self
 from exam_tui import cachedir, kinds
 from exam_tui import conditions as cond
 from exam_tui.errors import ChecklistError
+from exam_tui.values import Struct
 
 Kind = Literal[
     "yes_no", "sign", "reflex", "mrc", "sensation", "plantar", "number", "choice", "text"
@@ -527,8 +527,7 @@ def _cached_dump(key: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-@dataclass(frozen=True)
-class ChecklistFile:
+class ChecklistFile(Struct):
     """A checklist file found in a folder: its id and version, read from the file itself."""
 
     id: str

@@ -8,7 +8,6 @@ it. Progression flags are rules of the checklist (``worse_by``, ``newly``), eval
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +16,7 @@ from exam_tui import kinds
 from exam_tui.checklist import Checklist, Item
 from exam_tui.errors import RecordError
 from exam_tui.record import Record, Side, patient_key
+from exam_tui.values import Struct
 
 if TYPE_CHECKING:
     from exam_tui.storage import LoadedRecord
@@ -27,8 +27,7 @@ Value = str | int | float
 NOT_IN_CHECKLIST = "not in current checklist"
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(Struct):
     """One item (and side) whose value differs between the two exams."""
 
     item: str
@@ -47,8 +46,7 @@ class Change:
         return f"{where}: {self.old_text} → {self.new_text} ({self.kind})"
 
 
-@dataclass(frozen=True)
-class Uncompared:
+class Uncompared(Struct):
     """A value of the prior exam the current checklist cannot place (item gone, or no longer
     recorded per side / recorded per side now)."""
 
@@ -61,8 +59,7 @@ class Uncompared:
         return f"{self.item}{_side_suffix(self.side)}: {_plain(self.old)} ({self.reason})"
 
 
-@dataclass(frozen=True)
-class Comparison:
+class Comparison(Struct):
     """What changed between an earlier and a later exam of one patient."""
 
     patient_id: str

@@ -26,10 +26,10 @@ flag can list all of its reasons, not only the first.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from exam_tui import kinds
+from exam_tui.values import Struct, field
 
 Side = Literal["left", "right"]
 SideSpec = Literal["any", "left", "right", "both", "other"]
@@ -57,8 +57,7 @@ def other(side: Side) -> Side:
     return "right" if side == "left" else "left"
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(Struct):
     """One finding that satisfied a condition: an item and, for bilateral items, its side.
 
     ``since_prior``: the finding is a change since the previous exam (its reason shows both).
@@ -69,8 +68,7 @@ class Match:
     since_prior: bool = False
 
 
-@dataclass(frozen=True)
-class ItemTest:
+class ItemTest(Struct):
     item: str
     #: (op, operand) pairs; all must hold on the same side.
     tests: tuple[tuple[str, Any], ...]
@@ -90,47 +88,40 @@ class ItemTest:
         return self.tests[0][1]
 
 
-@dataclass(frozen=True)
-class AllOf:
+class AllOf(Struct):
     children: tuple[Condition, ...]
     side: Side | None = None
     on: On | None = None
 
 
-@dataclass(frozen=True)
-class AnyOf:
+class AnyOf(Struct):
     children: tuple[Condition, ...]
     side: Side | None = None
     on: On | None = None
 
 
-@dataclass(frozen=True)
-class AtLeast:
+class AtLeast(Struct):
     n: int
     children: tuple[Condition, ...]
     side: Side | None = None
     on: On | None = None
 
 
-@dataclass(frozen=True)
-class Not:
+class Not(Struct):
     child: Condition
 
 
-@dataclass(frozen=True)
-class Ref:
+class Ref(Struct):
     name: str
     side: Side | None = None
     on: On | None = None
 
 
-@dataclass(frozen=True)
-class PatternIs:
+class PatternIs(Struct):
     readings: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Score:
+class Score(Struct):
     group: str
     op: str
     operand: int | float
@@ -328,8 +319,7 @@ def _never_bilateral(_item: str) -> bool:
     return False
 
 
-@dataclass
-class Context:
+class Context(Struct, frozen=False):
     """Everything a condition can look at."""
 
     findings: Findings

@@ -8,8 +8,9 @@ progression (which way is worse?). A new kind is one entry here.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
+
+from exam_tui.values import Struct, field
 
 Value = str | int | float
 Direction = Literal["higher", "lower"]
@@ -50,8 +51,7 @@ class ItemLike(Protocol):
     def normal(self) -> Value | None: ...
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(Struct):
     """One value kind."""
 
     name: str

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from exam_tui.errors import RecordError
 from exam_tui.record import InvalidRecordData, Record, record_from_data
+from exam_tui.values import Struct
 
 
 class _Missing:
@@ -22,8 +22,7 @@ MISSING: Any = _Missing()
 APPEND_ONLY = ("amendments",)
 
 
-@dataclass(frozen=True)
-class Clash:
+class Clash(Struct):
     """One value both windows changed, to different things: only the user can choose."""
 
     #: Where it is in the record, e.g. ("findings", ITEM_ID, "left") or ("status",).
@@ -44,8 +43,7 @@ class Clash:
         return f"{'.'.join(self.where)}: here {show(self.ours)}, other window {show(self.theirs)}"
 
 
-@dataclass
-class MergeResult:
+class MergeResult(Struct, frozen=False):
     """The merged record (this window's values where they clash) and the clashes."""
 
     record: Record

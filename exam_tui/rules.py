@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 from exam_tui import conditions as cond
@@ -25,12 +24,12 @@ from exam_tui.checklist import (
     urgency_rank,
 )
 from exam_tui.record import Record, findings_context
+from exam_tui.values import Struct, field, replace
 
 __all__ = ["URGENCY_ORDER", "Evaluation", "Flag", "PatternResult", "evaluate"]
 
 
-@dataclass(frozen=True)
-class Flag:
+class Flag(Struct):
     """A rule that fired: what to consider, how soon, and the findings behind it."""
 
     id: str
@@ -47,8 +46,7 @@ class Flag:
     escalated_because: str | None = None
 
 
-@dataclass(frozen=True)
-class ScreeningWarning:
+class ScreeningWarning(Struct):
     """A screening check not met (e.g. red flags left unasked), or a warning rule that holds."""
 
     id: str
@@ -56,24 +54,21 @@ class ScreeningWarning:
     items: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class PatternPointResult:
+class PatternPointResult(Struct):
     group: str
     id: str
     label: str
     reasons: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class GroupScore:
+class GroupScore(Struct):
     id: str
     title: str
     points: int
     max: int
 
 
-@dataclass(frozen=True)
-class PatternResult:
+class PatternResult(Struct):
     """The pattern count: a summary of findings, not a diagnosis."""
 
     reading: str
@@ -109,8 +104,7 @@ class PatternResult:
         return ", ".join(f"{g.id} {g.points}/{g.max}" for g in self.groups)
 
 
-@dataclass(frozen=True)
-class Evaluation:
+class Evaluation(Struct):
     flags: tuple[Flag, ...]
     warnings: tuple[ScreeningWarning, ...]
     pattern: PatternResult | None
@@ -171,8 +165,7 @@ def describe_change(item: Item, side: cond.Side | None, old: Any, new: Any, when
 # ----------------------------------------------------------------------------- compiled checklist
 
 
-@dataclass(frozen=True)
-class _CompiledRule:
+class _CompiledRule(Struct):
     rule: Rule
     when: cond.Condition | None
     escalate: cond.Condition | None
@@ -180,8 +173,7 @@ class _CompiledRule:
     readings: frozenset[str]
 
 
-@dataclass(frozen=True)
-class _Compiled:
+class _Compiled(Struct):
     order: dict[str, int]
     rules: tuple[_CompiledRule, ...]
     points: tuple[tuple[str, PatternPoint, cond.Condition], ...]

@@ -21,7 +21,6 @@ per key. The flags then include the checklist's rules that compare with that exa
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +30,7 @@ from exam_tui import record as rec
 from exam_tui.checklist import Checklist, Item, Section
 from exam_tui.errors import RecordError
 from exam_tui.record import Record, Side
+from exam_tui.values import Struct
 
 if TYPE_CHECKING:
     from exam_tui.compare import ChangeKind, Comparison
@@ -53,8 +53,7 @@ def answer_keys(item: Item) -> dict[str, Value]:
     return kinds.answer_keys(item)
 
 
-@dataclass(frozen=True)
-class NormalFill:
+class NormalFill(Struct):
     """What N ("rest of this section normal") would record in the current section.
 
     ``role`` decides: a history section records nothing; a screening section records ``values``
@@ -97,8 +96,7 @@ def diff_slots(before: dict[Slot, Value], after: dict[Slot, Value]) -> ChangeSet
     }
 
 
-@dataclass(frozen=True)
-class Cursor:
+class Cursor(Struct):
     """Where the examiner is: a section (by index), an item in it, a side for bilateral items."""
 
     section: int

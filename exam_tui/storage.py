@@ -15,7 +15,6 @@ import time
 import tomllib
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from stat import S_ISREG as stat_is_regular
@@ -48,6 +47,7 @@ from exam_tui.record import (
     validate_findings,
 )
 from exam_tui.textclean import clean
+from exam_tui.values import Struct, replace
 
 ENV_RECORDS = "EXAM_TUI_RECORDS"
 #: Set to 1 to share a records folder with a group: folders exam-tui creates take the group
@@ -385,8 +385,7 @@ def migrate(data: dict[str, Any], path: Path) -> dict[str, Any]:
     return data
 
 
-@dataclass
-class LoadedRecord:
+class LoadedRecord(Struct, frozen=False):
     """A record read from disk, with its checklist, warnings and the file state it was read at."""
 
     path: Path
@@ -869,8 +868,7 @@ def _claim(tmp: str, path: Path) -> bool:
     return True
 
 
-@dataclass
-class SaveOutcome:
+class SaveOutcome(Struct, frozen=False):
     """What :func:`save_merging` did.
 
     ``saved``: the file now holds ``record``, whose fingerprint is ``fingerprint``.
@@ -925,8 +923,7 @@ def save_merging(
 # ----------------------------------------------------------------------------- the folder
 
 
-@dataclass(frozen=True)
-class RecordSummary:
+class RecordSummary(Struct):
     """A record's header for the picker, read without validating its findings."""
 
     path: Path
@@ -1311,8 +1308,7 @@ def list_records(folder: Path, *, index: bool | None = None) -> list[RecordSumma
     return sorted(out, key=key, reverse=True)
 
 
-@dataclass(frozen=True)
-class Draft:
+class Draft(Struct):
     """An unfinished exam the start screen can offer to resume, with how far it got."""
 
     summary: RecordSummary

@@ -89,3 +89,21 @@ def test_non_ui_commands_do_not_import_textual(saved_record: Path) -> None:
     for argv, code, leaked in report:
         assert code == 0, f"`exam-tui {' '.join(argv)}` exited {code}"
         assert leaked == [], f"`exam-tui {' '.join(argv)}` imports {leaked[:3]}..."
+
+
+def test_the_core_imports_no_pydantic_until_something_needs_validating() -> None:
+    """pydantic (the models in schema.py) is imported to validate what was not validated
+    before, never by importing the core: that is most of a command's start-up."""
+    report = _run(
+        f"""
+        import importlib, json, sys
+        report = []
+        for name in {[*CORE_MODULES, "session", "merge"]!r}:
+            importlib.import_module("exam_tui." + name)
+            found = [m for m in sys.modules if m.split(".")[0] in ("pydantic", "pydantic_core")]
+            report.append([name, sorted(found)])
+        print(json.dumps(report))
+        """
+    )
+    for name, leaked in report:
+        assert leaked == [], f"importing exam_tui.{name} imports {leaked[:3]}..."
