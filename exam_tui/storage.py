@@ -10,7 +10,6 @@ import os
 import re
 import stat
 import sys
-import tempfile
 import time
 import tomllib
 import unicodedata
@@ -25,7 +24,6 @@ if sys.platform == "win32":  # pragma: no cover - the lock and fsync differ on W
 else:
     import fcntl
 
-import tomli_w
 
 from exam_tui.checklist import (
     Checklist,
@@ -362,6 +360,8 @@ def record_to_dict(record: Record) -> dict[str, Any]:
 
 
 def dumps_record(record: Record) -> str:
+    import tomli_w  # only when writing
+
     return tomli_w.dumps(record_to_dict(record))
 
 
@@ -600,6 +600,8 @@ def _raise_toml(path: Path, line: int | None, msg: str) -> dict[str, Any]:
 
 def _write_temp(folder: Path, data: bytes, mode: int) -> str:
     """A temp file in ``folder`` holding ``data``, ``mode``, flushed and synced to disk."""
+    import tempfile  # only when writing
+
     fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".toml", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -1238,6 +1240,8 @@ def _write_index(folder: Path, folder_id: str, entries: dict[str, list[Any]]) ->
     target = index_path(folder)
     try:
         ensure_private_dir(target.parent, owner_only=True)  # it holds patient ids
+        import tempfile  # only when writing
+
         fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".json", dir=target.parent)
     except OSError:  # no cache folder to be had: list without an index
         return
