@@ -10,6 +10,7 @@ import os
 import re
 import stat
 import sys
+import tempfile
 import time
 import tomllib
 import unicodedata
@@ -600,8 +601,6 @@ def _raise_toml(path: Path, line: int | None, msg: str) -> dict[str, Any]:
 
 def _write_temp(folder: Path, data: bytes, mode: int) -> str:
     """A temp file in ``folder`` holding ``data``, ``mode``, flushed and synced to disk."""
-    import tempfile  # only when writing
-
     fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".toml", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -1240,8 +1239,6 @@ def _write_index(folder: Path, folder_id: str, entries: dict[str, list[Any]]) ->
     target = index_path(folder)
     try:
         ensure_private_dir(target.parent, owner_only=True)  # it holds patient ids
-        import tempfile  # only when writing
-
         fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".json", dir=target.parent)
     except OSError:  # no cache folder to be had: list without an index
         return
