@@ -310,3 +310,29 @@ def test_the_checklist_parts_have_the_models_fields() -> None:
             if typing.get_origin(t) is not typing.ClassVar
         }
         assert hints == set(model.model_fields), plain.__name__
+
+
+def _record_files() -> list[Path]:
+    found = [
+        *(ROOT / "tests" / "golden").rglob("*.toml"),
+        *(ROOT / "tests" / "vignettes").rglob("*.toml"),
+    ]
+    return sorted(p for p in found if p.suffix == ".toml")
+
+
+@pytest.mark.parametrize("path", _record_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_record_we_ship_takes_the_fast_path_and_the_model_agrees(path: Path) -> None:
+    """Records written by exam-tui never need pydantic to be read (that is the speed), and the
+    model reads each one to the same data."""
+    import tomllib
+
+    data = tomllib.loads(path.read_text("utf-8"))
+    if "patient" not in data:
+        pytest.skip("not a record")
+    model = _model_verdict(data)
+    assert model is not None
+    assert check_record_data(data)
+    assert _same(
+        record_from_data(data).to_dict(),
+        model.model_dump(mode="python", by_alias=True, exclude_none=True),
+    )
