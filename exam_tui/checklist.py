@@ -443,7 +443,7 @@ def load_checklist(path: Path | str | None = None) -> Checklist:
     try:
         raw = _read_bytes(p, _PlainError)
         key = _cache_key(raw)
-        dump = _cached_dump(key)
+        dump = _cached_dump(key) if key else None
         if dump is not None:
             return _built(dump, p)
         data = _parse_toml(raw, p, _PlainError)
@@ -454,7 +454,7 @@ def load_checklist(path: Path | str | None = None) -> Checklist:
 
     dump = schema.validate_checklist(data, p).model_dump(mode="python")
     text = _cache_text(dump)
-    if text is not None:
+    if text is not None and key is not None:
         cachedir.write(_cache_name(key), text.encode("utf-8"))
         dump = json.loads(text.split("\n", 1)[1])  # what the next run reads
     return _built(dump, p)
@@ -476,13 +476,19 @@ _VALIDATING_CODE = ("schema.py", "checklist.py", "conditions.py", "kinds.py", "r
 _code_key: str | None = None
 
 
-def _validating_code_key() -> str:
+def _validating_code_key() -> str | None:
+    """A digest of the code that validates checklists; None (no cache) when its source is not
+    installed (a bytecode-only install): without it, a changed program could trust a cache
+    its predecessor wrote."""
     global _code_key
     if _code_key is None:
         h = hashlib.sha256(_CACHE_FORMAT.encode())
         here = Path(__file__).resolve().parent
-        for name in _VALIDATING_CODE:
-            h.update((here / name).read_bytes())
+        try:
+            for name in _VALIDATING_CODE:
+                h.update((here / name).read_bytes())
+        except OSError:
+            return None
         # pydantic's version, without importing it (that is what the cache saves)
         import importlib.util
 
@@ -494,8 +500,9 @@ def _validating_code_key() -> str:
     return _code_key
 
 
-def _cache_key(raw: bytes) -> str:
-    return hashlib.sha256(_validating_code_key().encode() + b"\0" + raw).hexdigest()
+def _cache_key(raw: bytes) -> str | None:
+    code = _validating_code_key()
+    return hashlib.sha256(code.encode() + b"\0" + raw).hexdigest() if code else None
 
 
 def _cache_name(key: str) -> str:

@@ -151,3 +151,14 @@ def test_a_warm_summary_does_not_import_pydantic(tmp_path: Path) -> None:
     assert warm.returncode == 0, warm.stderr
     assert warm.stderr.strip().endswith("NONE")
     assert warm.stdout == cold.stdout == golden.with_suffix(".txt").read_text("utf-8")
+
+
+def test_without_the_validating_source_there_is_no_cache(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bytecode-only install cannot tell one version of the code from another: it validates
+    every time rather than trust a cache an older program wrote."""
+    monkeypatch.setattr(cl_mod, "_code_key", None)
+    monkeypatch.setattr(cl_mod, "_VALIDATING_CODE", ("no-such-module.py",))
+    assert cl_mod.load_checklist(BUNDLED).id == "posterior-thigh-pain"
+    assert _cache_files(cache) == []
