@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from exam_tui.config import Config
 
 EXIT_OK = 0
-EXIT_FLAGS = 0
 #: ``flags --exit-code`` when something is flagged, so a script can branch on it.
 EXIT_FLAGGED = 1
 EXIT_ERROR = 2
@@ -292,15 +291,16 @@ def cmd_flags(args: argparse.Namespace) -> int:
     loaded = _load(args.file, args)
     prior = _prior(args, loaded)
     ev = rules.evaluate(loaded.checklist, loaded.record, prior=prior)
+    status = EXIT_FLAGGED if args.exit_code and ev.flags else EXIT_OK
+    # `flags --exit-code F | head -1` under pipefail: the answer stands if the reader leaves.
+    args.status_if_reader_leaves = status
     # Record text reaches the terminal only cleaned: json escapes ESC itself, json_safe the
     # C1 and bidi controls; the text forms are cleaned line by line.
     if args.json:
         print(json_safe(json.dumps(rules.to_json(ev), indent=2, ensure_ascii=False)))
     else:
         print(clean_lines(rules.format_text(ev)))
-    if args.exit_code and ev.flags:
-        return EXIT_FLAGGED
-    return EXIT_FLAGS
+    return status
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -458,7 +458,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.config is not None:
             _settings(args)  # a settings file named on the command line is always checked
-        return COMMANDS[args.command](args)
+        status = COMMANDS[args.command](args)
+        sys.stdout.flush()  # here, so a closed pipe is caught below and not at exit
+        return status
     except ChecklistError as exc:
         for line in exc.lines():
             print(f"exam-tui: {clean(line)}", file=sys.stderr)
@@ -472,7 +474,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `exam-tui summary F | head`: not an error for the user.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK
+        return int(getattr(args, "status_if_reader_leaves", EXIT_OK))
 
 
 if __name__ == "__main__":

@@ -68,6 +68,24 @@ def test_flags_exit_code_is_2_on_an_error(run_cli: CLI, tmp_path: Path) -> None:
     assert len(result.stderr.splitlines()) == 1 and str(broken) in result.stderr
 
 
+@pytest.mark.parametrize("argv", [["--exit-code"], ["--exit-code", "--json"]])
+def test_flags_exit_code_stands_when_the_reader_closes_the_pipe(argv: list[str]) -> None:
+    """`exam-tui flags --exit-code F | head -1` under `set -o pipefail`: the reader leaving
+    early is no error, and the answer (1: flagged) is still the exit status."""
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "exam_tui", "flags", str(FLAGGED), *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before a byte is written
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 1, err
+    assert b"Traceback" not in err and b"BrokenPipe" not in err
+
+
 def test_flags_without_exit_code_is_0_even_when_flagged(run_cli: CLI) -> None:
     assert run_cli("flags", FLAGGED).returncode == 0  # unchanged for existing scripts
 
