@@ -36,6 +36,7 @@ def import_profile(cmd: list[str]) -> tuple[bool, list[tuple[int, str]], int]:
         [c.PYTHON, "-X", "importtime", *cmd[1:]],  # cmd is [python, script or -c, ...]
         capture_output=True,
         text=True,
+        env=c.user_env(),
     )
     mods: list[tuple[int, str]] = []
     textual = False
@@ -92,13 +93,13 @@ def main(argv: list[str] | None = None) -> int:
         # cannot run yet, which are reported, not fatal.
         runnable = {}
         for name, cmd in commands.items():
-            p = subprocess.run(cmd, capture_output=True, text=True)
+            p = subprocess.run(cmd, capture_output=True, text=True, env=c.user_env())
             if p.returncode == 0:
                 runnable[name] = cmd
             else:
                 last = (p.stderr.strip().splitlines() or ["?"])[-1]
                 print(f"   {name}: not measured, exits {p.returncode}: {last}")
-        times = c.time_commands(runnable, runs=runs, warmup=0)
+        times = c.time_commands(runnable, runs=runs)
         base = times["baseline: python -c 'import pydantic, tomllib'"]
         width = max(map(len, times))
         for name, ts in times.items():
