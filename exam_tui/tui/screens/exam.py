@@ -92,11 +92,17 @@ class ExamScreen(Screen[None]):
                 "warning",
             )
         if not self.session.prior_checked:
-            self._look_up_prior()
+            # After the first frame: the thread imports exam_tui.compare (~35 ms) and reads
+            # the folder's headers, holding the GIL while the first screen is being drawn.
+            self.call_after_refresh(self._look_up_prior)
         # Everything loaded so far (Textual, the models, the checklist, this screen) lives as
         # long as the app: out of the collector's sight, a full collection during the exam
         # takes ~1 ms instead of ~50 ms (one in ~75 keys landed on one, and was that slow).
-        self.call_after_refresh(gc.freeze)
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        gc.freeze()
+        gc.enable()  # off during start-up (cli.cmd_app)
 
     def on_unmount(self) -> None:
         gc.unfreeze()  # collectable again when the exam closes (tests run many apps)
