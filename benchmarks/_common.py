@@ -57,12 +57,32 @@ def verdict(value: float, target: float, smaller_is_better: bool = True) -> str:
     return f"{'meets' if ok else 'MISSES'} target {'≤' if smaller_is_better else '≥'} {target:g}"
 
 
+def user_env(**extra: str) -> dict[str, str]:
+    """The environment to time a command in: a user's, not this machine's.
+
+    These machines set PYTHONDONTWRITEBYTECODE=1, so an editable checkout's modules were
+    compiled again on every run while Textual's and pydantic's .pyc files came with their
+    install: our own imports looked several times slower than a user ever sees them. A user's
+    Python writes .pyc files on the first run and reads them after, so the variable is removed
+    (and every command is run once before it is timed, which writes them).
+    """
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(extra)
+    return env
+
+
 def time_commands(
     commands: dict[str, list[str]], runs: int, warmup: int = 1, env: dict[str, str] | None = None
 ) -> dict[str, list[float]]:
-    """Wall time (s) of each command, run round-robin so drift hits all of them alike."""
+    """Wall time (s) of each command, run round-robin so drift hits all of them alike.
+
+    ``env`` defaults to :func:`user_env`; at least one untimed round runs first (``warmup``,
+    at least 1) so that every command's .pyc files exist before the timed runs.
+    """
     import time
 
+    env = user_env() if env is None else env
+    warmup = max(1, warmup)
     out: dict[str, list[float]] = {name: [] for name in commands}
     for i in range(warmup + runs):
         for name, cmd in commands.items():

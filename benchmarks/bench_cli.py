@@ -10,7 +10,6 @@ proof that neither command imports Textual, nor (once the checklist is validated
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import subprocess
 import sys
@@ -65,9 +64,7 @@ def import_profile(cmd: list[str], env: dict[str, str]) -> tuple[bool, bool, lis
 def _user_env(cache: Path) -> dict[str, str]:
     """The environment of a user's run: bytecode files written (these machines set
     PYTHONDONTWRITEBYTECODE=1, users' do not), and a cache folder of the benchmark's own."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["EXAM_TUI_CACHE"] = str(cache)
-    return env
+    return c.user_env(EXAM_TUI_CACHE=str(cache))
 
 
 def _never_read(rec: Path, folder: Path, n: int) -> Path:

@@ -8,6 +8,7 @@ they start in the time it takes to import pydantic (see benchmarks/).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -415,6 +416,18 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
+    # No garbage collection during start-up: what the imports, the checklist and the first
+    # screen allocate lives as long as the app, and the collector's passes over it are wasted
+    # work before the first frame. The app collects again once that frame is drawn
+    # (ExamApp.on_mount); here it is also switched back on whatever happens, errors included.
+    gc.disable()
+    try:
+        return _run_app(args)
+    finally:
+        gc.enable()
+
+
+def _run_app(args: argparse.Namespace) -> int:
     from exam_tui.checklist import load_bundled, load_checklist
     from exam_tui.tui.app import create_app  # Textual is imported only here
 

@@ -137,6 +137,11 @@ class ExamSession:
         self.warnings = list(warnings or [])
         #: True while a change has not reached the disk (the last save failed).
         self.dirty = False
+        #: While True, a change is not saved at once but left to :meth:`flush` (the app sets
+        #: it around an answer key, draws the answer, then flushes; see ExamScreen._do).
+        self.defer_save = False
+        #: A change made with ``defer_save`` on that :meth:`flush` has not written yet.
+        self.save_pending = False
         #: Digits typed so far for a number item (committed with :meth:`commit_number`).
         self.number_buffer = ""
         self._evaluation: Evaluation | None = None
@@ -639,9 +644,22 @@ class ExamSession:
     def _changed(self) -> None:
         self._note_change()
         self._evaluation = None
+        if self.defer_save:
+            self._revalidate_cursor()
+            self.save_pending = True
+            return
         self.dirty = True
         self._revalidate_cursor()
         self.save()
+
+    def flush(self) -> Path | None:
+        """Write a change left pending by ``defer_save`` (None: nothing was pending).
+        Raises RecordError, like any save; the change then stays unsaved (``dirty``)."""
+        if not self.save_pending:
+            return None
+        self.save_pending = False
+        self.dirty = True
+        return self.save()
 
     def _note_change(self) -> None:
         """Remember what the last change did (one undo step), and give any amendment entries
@@ -734,7 +752,7 @@ class ExamSession:
             self.path, self.fingerprint = storage.create_record(self.records_dir, self.record)
         else:
             self.fingerprint = storage.save_record(self.path, self.record, self.fingerprint)
-        self.dirty = False
+        self.dirty = self.save_pending = False
         self._on_disk = slot_values(self.record)
         return self.path
 
@@ -748,7 +766,7 @@ class ExamSession:
             loaded.fingerprint,
             loaded.warnings,
         )
-        self.dirty = False
+        self.dirty = self.save_pending = False
         self._evaluation = None
         self._after_last_change = slot_values(self.record)
         self._on_disk = dict(self._after_last_change)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -17,8 +19,11 @@ from exam_tui.record import now_utc
 from exam_tui.session import Clock, ExamSession
 from exam_tui.tui.commands import EXAM_COMMANDS
 from exam_tui.tui.screens.exam import ExamScreen
-from exam_tui.tui.screens.home import HomeScreen
-from exam_tui.tui.screens.new_exam import OPEN_RECORD, NewExam, NewExamDialog
+
+# The start screen and the new-exam dialog are imported when shown: `exam-tui new` with all
+# its arguments and `exam-tui open FILE` show the exam screen first and never need them.
+if TYPE_CHECKING:
+    from exam_tui.tui.screens.new_exam import NewExam
 
 EXIT_ERROR = 2
 
@@ -51,21 +56,56 @@ class ExamApp(App[int]):
         self.record_path = record_path
         #: The exam being shown, once there is one.
         self.session: ExamSession | None = None
+        #: Why the exam asked for on the command line could not be shown (title, error).
+        self._start_failure: tuple[str, RecordError] | None = None
 
     def get_default_screen(self) -> Screen[None]:
+        # `new` with all its arguments and `open FILE` show the exam as the first screen. A
+        # start screen drawn first, with the exam pushed over it, cost two frames (~240 ms)
+        # before the patient's id appeared. The other modes start on the start screen.
+        session = self._command_line_session()
+        if session is not None:
+            self.session = session
+            return ExamScreen(session)
+        from exam_tui.tui.screens.home import HomeScreen
+
         return HomeScreen()
+
+    def _command_line_session(self) -> ExamSession | None:
+        """The exam the command line asks for (`new` with every argument, `open FILE`), or
+        None: another mode, or it could not be started (``_start_failure`` says why)."""
+        patient, examiner, side = self.start_args
+        try:
+            if self.mode == "open" and self.record_path is not None:
+                return self._open_session(self.record_path)
+            if self.mode == "new" and patient and examiner and side:
+                return self._new_session(patient, examiner, side, self.checklist)
+        except RecordError as exc:
+            title = "open" if self.mode == "open" else "start"
+            self._start_failure = (title, exc)
+        return None
 
     def on_mount(self) -> None:
         patient, examiner, side = self.start_args
+        # The CLI keeps the garbage collector off during start-up (cli.cmd_app): on again
+        # once the first screen is drawn (the exam screen also freezes what it loaded first).
+        self.call_after_refresh(gc.enable)
         # Temp files of a save interrupted by a crash are never records; a minute's grace
-        # spares a save in progress in another window.
-        storage.clean_stray_temp_files(self.records_dir, min_age_s=60)
-        if self.mode == "open" and self.record_path is not None:
-            self.open_record(self.record_path, exit_on_error=True)
-        elif self.mode == "new":
-            if patient and examiner and side:
-                self.start_exam(NewExam(patient, examiner, side))
+        # spares a save in progress in another window. Housekeeping: after the first frame.
+        self.call_after_refresh(storage.clean_stray_temp_files, self.records_dir, min_age_s=60)
+        if self.session is not None:
+            return  # the exam is the first screen (get_default_screen)
+        if self._start_failure is not None:
+            what, exc = self._start_failure
+            if what == "open":
+                self.exit(EXIT_ERROR, return_code=EXIT_ERROR, message=f"exam-tui: {exc}")
             else:
+                self.notify(str(exc), title="Cannot start the exam", severity="error")
+            return
+        if self.mode == "new":
+            if not (patient and examiner and side):
+                from exam_tui.tui.screens.new_exam import NewExamDialog
+
                 self.push_screen(
                     NewExamDialog(
                         patient,
@@ -150,6 +190,8 @@ class ExamApp(App[int]):
         return found
 
     def action_new_exam(self) -> None:
+        from exam_tui.tui.screens.new_exam import NewExamDialog
+
         _, examiner, side = self.start_args  # the settings file's, filled in for the clinician
         self.push_screen(
             NewExamDialog(
@@ -168,6 +210,8 @@ class ExamApp(App[int]):
         self.push_screen(RecordPicker(self.records_dir, self.checklist), self._picked)
 
     def _new_exam_result(self, result: NewExam | str | None) -> None:
+        from exam_tui.tui.screens.new_exam import OPEN_RECORD, NewExam
+
         if result == OPEN_RECORD:
             self.action_open_record()
         elif isinstance(result, NewExam):
@@ -190,29 +234,37 @@ class ExamApp(App[int]):
             self.notify(str(exc), title="Cannot start the exam", severity="error")
             return
         try:
-            session = ExamSession.start(
-                checklist,
-                self.records_dir,
-                patient=new.patient,
-                examiner=new.examiner,
-                side=new.side,
-                clock=self.clock,
-                find_prior=False,  # the exam screen looks it up in a thread
-            )
+            session = self._new_session(new.patient, new.examiner, new.side, checklist)
         except RecordError as exc:
             self.notify(str(exc), title="Cannot start the exam", severity="error")
             return
         self.show_session(session)
 
+    def _new_session(
+        self, patient: str, examiner: str, side: str, checklist: Checklist
+    ) -> ExamSession:
+        return ExamSession.start(
+            checklist,
+            self.records_dir,
+            patient=patient,
+            examiner=examiner,
+            side=side,
+            clock=self.clock,
+            find_prior=False,  # the exam screen looks it up in a thread
+        )
+
+    def _open_session(self, path: Path) -> ExamSession:
+        return ExamSession.open(
+            path,
+            checklist=self.checklist,
+            clock=self.clock,
+            user=self.start_args[1],
+            find_prior=False,  # the exam screen looks it up in a thread
+        )
+
     def open_record(self, path: Path, *, exit_on_error: bool = False) -> None:
         try:
-            session = ExamSession.open(
-                path,
-                checklist=self.checklist,
-                clock=self.clock,
-                user=self.start_args[1],
-                find_prior=False,  # the exam screen looks it up in a thread
-            )
+            session = self._open_session(path)
         except RecordError as exc:
             if exit_on_error:
                 self.exit(EXIT_ERROR, return_code=EXIT_ERROR, message=f"exam-tui: {exc}")
@@ -238,7 +290,7 @@ class ExamApp(App[int]):
                     f"key: {c.display}",
                     partial(self.call_later, screen.run_action, c.action),
                 )
-        elif isinstance(screen, HomeScreen):
+        elif type(screen).__name__ == "HomeScreen":  # not imported unless it is shown
             yield SystemCommand("New exam (n)", "Start a new exam", self.action_new_exam)
             yield SystemCommand("Open a record (o)", "Pick a saved record", self.action_open_record)
 

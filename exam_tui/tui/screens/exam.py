@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 from collections.abc import Callable
 from pathlib import Path
@@ -92,13 +93,28 @@ class ExamScreen(Screen[None]):
                 "warning",
             )
         if not self.session.prior_checked:
-            self._look_up_prior()
+            # After the first frame: the thread imports exam_tui.compare (~35 ms) and reads
+            # the folder's headers, holding the GIL while the first screen is being drawn.
+            self.call_after_refresh(self._look_up_prior)
         # Everything loaded so far (Textual, the models, the checklist, this screen) lives as
         # long as the app: out of the collector's sight, a full collection during the exam
         # takes ~1 ms instead of ~50 ms (one in ~75 keys landed on one, and was that slow).
-        self.call_after_refresh(gc.freeze)
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        gc.freeze()
+        gc.enable()  # off during start-up (cli.cmd_app)
 
     def on_unmount(self) -> None:
+        # An answer drawn but not yet saved (the app closed within that frame, e.g. from the
+        # command palette's quit): written now.
+        s = self.session
+        if s.save_pending:
+            try:
+                s.flush()
+            except RecordError:
+                with contextlib.suppress(RecordError):
+                    s.save_as_new()  # as action_quit does when the file cannot be written
         gc.unfreeze()  # collectable again when the exam closes (tests run many apps)
 
     # -- the previous exam (looked up once, off the key path) ---------------------------------
@@ -166,6 +182,8 @@ class ExamScreen(Screen[None]):
             bar.append(" · NOT SAVED", style="bold reverse")
             if self.last_error:
                 bar.append(f" {self.last_error}", style="bold")
+        elif s.save_pending and s.path is None:
+            bar.append(" · saving…", style="dim")  # the first answer, saved after its frame
         elif s.path is not None:
             bar.append(" · saved ✓", style="dim")
             if self.has_class("-wide"):
@@ -199,27 +217,64 @@ class ExamScreen(Screen[None]):
             box.border_title = title
         box.set_class(any(f.urgency == "emergency" for f in flags), "-emergency")
 
-    def _do(self, change: Callable[[], Any]) -> Any:
-        """Run a session call; show a failed save instead of crashing. Always redraw."""
+    def _do(self, change: Callable[[], Any], *, draw_first: bool = False) -> Any:
+        """Run a session call; show a failed save instead of crashing. Always redraw.
+
+        ``draw_first`` (answer keys): the change is drawn, then saved right after that frame
+        (``_flush_save``). The save with its two fsyncs took ~4 ms a key, up to ~18 ms on a
+        busy disk, before the answer could be shown. Every other call first writes a save
+        still pending, so nothing reads or replaces the file ahead of an answer.
+        """
+        s = self.session
+        if not draw_first:
+            self._flush_save(redraw=False)
         result: Any = FAILED
         try:
-            result = change()
-        except RecordConflictError as exc:
-            self.last_error = str(exc)
+            s.defer_save = draw_first
+            try:
+                result = change()
+            finally:
+                s.defer_save = False
+        except RecordError as exc:
+            self._save_failed(exc)
+        else:
+            if not s.dirty:
+                self.last_error = None
+        self.refresh_view()
+        if s.save_pending and not self._flush_scheduled:
+            self._flush_scheduled = True
+            self.call_after_refresh(self._flush_save)
+        return result
+
+    def _flush_save(self, redraw: bool = True) -> None:
+        """Write the answer saved after its frame (see ``_do``), if it is still pending."""
+        self._flush_scheduled = False
+        s = self.session
+        if not s.save_pending:
+            return
+        try:
+            s.flush()
+        except RecordError as exc:
+            self._save_failed(exc)
+        else:
+            self.last_error = None
+        if redraw:
+            self.refresh_view()
+
+    #: A ``_flush_save`` is waiting for the next frame.
+    _flush_scheduled = False
+
+    def _save_failed(self, exc: RecordError) -> None:
+        self.last_error = str(exc)
+        if isinstance(exc, RecordConflictError):
             what = "deleted" if "deleted" in str(exc) else "changed"
             self.say(
                 f"Not saved: the file was {what} elsewhere. R reloads it and re-applies your "
                 "changes · W saves them as a new record",
                 "error",
             )
-        except RecordError as exc:
-            self.last_error = str(exc)
-            self.say(f"Not saved: {exc}", "error")
         else:
-            if not self.session.dirty:
-                self.last_error = None
-        self.refresh_view()
-        return result
+            self.say(f"Not saved: {exc}", "error")
 
     # -- actions (declared once in tui/commands.py) -------------------------------------------
 
@@ -256,11 +311,11 @@ class ExamScreen(Screen[None]):
         if self._would_change(key) and self._amending(lambda: self.action_answer(key)):
             return
         if s.item.kind == "number" and key == "enter":
-            problem = self._do(s.commit_number)
+            problem = self._do(s.commit_number, draw_first=True)
             if isinstance(problem, str):
                 self.say(f"{s.item.label}: {problem}", "warning")
             return
-        handled = self._do(lambda: s.answer(key))
+        handled = self._do(lambda: s.answer(key), draw_first=True)
         if handled is False and key not in ("enter", "backspace"):
             self.say(f"'{key}' does not answer {s.item.kind.replace('_', '/')} items")
 
@@ -378,6 +433,7 @@ class ExamScreen(Screen[None]):
         self.app.push_screen(AmendmentLog(self.session))
 
     def action_reload(self) -> None:
+        self._flush_save(redraw=False)  # R re-applies this window's changes: all of them
         s = self.session
         if s.path is None:
             self.say("Nothing saved yet: there is no file to reload.")
@@ -405,6 +461,7 @@ class ExamScreen(Screen[None]):
         self.refresh_view()
 
     def action_save_new(self) -> None:
+        self._flush_save(redraw=False)
         s = self.session
         if not s.dirty:
             self.say("Everything is saved: nothing to save as a new record.")

@@ -14,8 +14,8 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from exam_tui.tui.widgets import SideSelect
 from exam_tui.tui.widgets.checklist_select import ChecklistSelect
+from exam_tui.tui.widgets.side_select import SideSelect
 
 #: Returned (instead of a NewExam) when the user asks for the record picker.
 OPEN_RECORD = "open"

@@ -3,8 +3,12 @@ panel's width and scrolls inside it (a Line API widget).
 
 A Static of ``height: auto`` in a scrolling container changes height with its text, and
 Textual then lays the screen out twice (the second time because the widget's size changed);
-a panel of fixed size whose text changes needs at most one layout (when the number of wrapped
-lines changes, for the scrollbar), often only a repaint.
+a panel of fixed size whose text changes needs only a repaint.
+
+The panel draws its own scrollbar (the same glyphs and colours as Textual's, at the same
+place) instead of letting Textual show and hide one: showing or hiding Textual's scrollbar
+lays the whole screen out, and the item panel's text overflows for about half the items at
+80×24, so half the answer keys paid a layout (~10–20 ms) before their frame.
 """
 
 from __future__ import annotations
@@ -13,8 +17,10 @@ from typing import Any
 
 from rich.console import Console
 from rich.text import Text
+from textual import events
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBarRender
 from textual.strip import Strip
 
 #: Continuation lines of a wrapped line are indented this much more than its first line.
@@ -45,7 +51,7 @@ class TextPanel(ScrollView):
     can_focus = False
 
     DEFAULT_CSS = """
-    TextPanel { overflow-x: hidden; overflow-y: auto; }
+    TextPanel { overflow-x: hidden; overflow-y: hidden; }
     """
 
     def __init__(self, **kwargs: Any) -> None:
@@ -54,6 +60,10 @@ class TextPanel(ScrollView):
         #: The text wrapped to ``_wrapped_for`` (width, height of the panel), one strip a line.
         self._lines: list[Strip] = []
         self._wrapped_for: tuple[int, int] | None = None
+        #: Whether the text is longer than the panel (the panel's scrollbar is drawn).
+        self._overflows = False
+        #: The scrollbar's cells, one strip a row, for the scroll offset it was drawn at.
+        self._bar: tuple[int, list[Strip]] | None = None
 
     @property
     def text(self) -> Text:
@@ -76,6 +86,7 @@ class TextPanel(ScrollView):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._wrapped_for = None  # the colours may have changed
+        self._bar = None
 
     def _wrap(self) -> None:
         width, height = self.size
@@ -83,28 +94,84 @@ class TextPanel(ScrollView):
             return
         console = self.app.console
         lines = hanging_wrap(self._text, console, width)
-        if len(lines) > height and width > self.styles.scrollbar_size_vertical:
-            # The scrollbar will take its columns: wrap to what is left.
-            width -= self.styles.scrollbar_size_vertical
-            lines = hanging_wrap(self._text, console, width)
+        bar = self.styles.scrollbar_size_vertical
+        self._overflows = len(lines) > height and width > bar
+        if self._overflows:
+            lines = hanging_wrap(self._text, console, width - bar)  # the scrollbar's columns
         base = self.rich_style
         self._lines = [
             Strip(list(line.render(console)), line.cell_len).apply_style(base) for line in lines
         ]
-        self._wrapped_for = self.size.width, self.size.height
-        size = Size(width, len(lines))
-        if size != self.virtual_size:
-            # The panel's own size is fixed, so a new virtual size needs no screen layout:
-            # only the scrollbar is updated (shown or hidden now, which does ask for a layout,
-            # rather than found out during a layout, which lays the screen out again).
-            self.set_reactive(TextPanel.virtual_size, size)
-            self._scroll_update(size)
+        self._wrapped_for = width, height
+        self._bar = None
+        old_height = self.virtual_size.height
+        # The panel's own size is fixed: a new virtual size needs no screen layout (it sets
+        # how far the text scrolls). Only a panel as high as its text (height: auto, the
+        # flags above the table on a small terminal) needs one when its line count changes.
+        self.set_reactive(TextPanel.virtual_size, Size(width, len(lines)))
+        self.scroll_y = self.validate_scroll_y(self.scroll_y)
+        auto_height = self.styles.height is not None and self.styles.height.is_auto
+        if auto_height and len(lines) != old_height:
+            self.refresh(layout=True)
+
+    def _scrollbar(self) -> list[Strip]:
+        """The scrollbar's rows, as Textual's ScrollBar draws them (its colours and glyphs)."""
+        offset = round(self.scroll_y)
+        if self._bar is not None and self._bar[0] == offset:
+            return self._bar[1]
+        styles = self.styles
+        background, color = styles.scrollbar_background, styles.scrollbar_color
+        if background.a < 1:
+            background = self.background_colors[0] + background
+        color = background + color
+        height, thickness = self.size.height, styles.scrollbar_size_vertical
+        bar = ScrollBarRender.render_bar(
+            size=height,
+            virtual_size=self.virtual_size.height,
+            window_size=height,
+            position=offset,
+            thickness=thickness,
+            vertical=True,
+            back_color=background.rich_color,
+            bar_color=color.rich_color,
+        )
+        base = self.rich_style
+        rows = [Strip([seg], thickness).apply_style(base) for seg in bar.segments if seg.text]
+        self._bar = offset, rows
+        return rows
 
     def render_line(self, y: int) -> Strip:
         if self._wrapped_for != (self.size.width, self.size.height):
             self._wrap()
-        width = self.scrollable_content_region.width
+        width = self.size.width
+        base = self.rich_style
         n = y + round(self.scroll_y)
+        text_width = width
+        if self._overflows:
+            text_width -= self.styles.scrollbar_size_vertical
         if 0 <= n < len(self._lines):
-            return self._lines[n].adjust_cell_length(width, self.rich_style)
-        return Strip.blank(width, self.rich_style)
+            strip = self._lines[n].adjust_cell_length(text_width, base)
+        else:
+            strip = Strip.blank(text_width, base)
+        if self._overflows:
+            bar = self._scrollbar()
+            if 0 <= y < len(bar):
+                strip = Strip.join([strip, bar[y]])
+        return strip.adjust_cell_length(width, base)
+
+    # -- the mouse wheel scrolls the text (Textual's own handling needs its scrollbar) -------
+
+    def _scroll_by(self, lines: int) -> None:
+        if self._overflows:
+            self.scroll_to(y=self.scroll_y + lines, animate=False)
+            self.refresh()
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        if self._overflows:
+            event.stop()
+            self._scroll_by(1)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        if self._overflows:
+            event.stop()
+            self._scroll_by(-1)
