@@ -41,9 +41,18 @@ class FlagsPanel(TextPanel):
         "flags--warning",
     }
 
-    def show(self, ev: Evaluation, *, reasons: bool = False, advice: bool = False) -> None:
+    def show(
+        self,
+        ev: Evaluation,
+        *,
+        reasons: bool = False,
+        advice: bool = False,
+        pending: str | None = None,
+    ) -> None:
         """Draw the evaluation; with ``reasons`` (room permitting) the findings behind each flag,
-        with ``advice`` (a large screen) each flag's advice too."""
+        with ``advice`` (a large screen) each flag's advice too. ``pending`` says what is not
+        known yet (the previous exam still being looked for): it replaces the no-flags
+        sentence, which would be a promise the panel cannot yet keep."""
         text = Text()
         for flag in ev.flags:
             style = self.get_component_rich_style(f"flags--{flag.urgency}", partial=True)
@@ -58,9 +67,11 @@ class FlagsPanel(TextPanel):
             if reasons:
                 for reason in flag.reasons:
                     text.append(f"\n  · {reason}", style="italic")
-        if not ev.flags and ev.no_flags:
-            text.append(ev.no_flags, style="dim")
         warn = self.get_component_rich_style("flags--warning", partial=True)
+        if pending:
+            text.append(f"\n{pending}" if text else pending, style=warn)
+        elif not ev.flags and ev.no_flags:
+            text.append(ev.no_flags, style="dim")
         for w in ev.warnings:
             # The full list of unscreened items is in the summary; here only how many.
             head = w.message.split(":")[0].rstrip(".")
