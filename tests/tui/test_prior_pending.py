@@ -87,3 +87,35 @@ async def test_without_a_progression_rule_nothing_waits(
             assert PRIOR_PENDING not in text_of(app.screen, "#flags")
         finally:
             release.set()
+
+
+async def test_a_look_up_that_ends_after_its_screen_closed_is_dropped(
+    make_app: MakeApp, checklist: Checklist, records_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The exam screen closed between the thread's last check and its result's arrival (the
+    app quitting just after the first frame): the result finds no screen to draw on, and is
+    dropped (it raised NoMatches, ending the app with a traceback)."""
+    draft = earlier_exam(checklist, records_dir, "P-9", FEB, complete=False)
+    release = threading.Event()
+    real = ExamSession.find_prior
+
+    def held(self: ExamSession):  # type: ignore[no-untyped-def]
+        assert release.wait(60)
+        return real(self)
+
+    monkeypatch.setattr(ExamSession, "find_prior", held)
+    app = make_app()  # the start screen first, the exam pushed over it
+    async with app.run_test(size=(100, 40)) as pilot:
+        try:
+            await pilot.pause()
+            app.open_record(draft)
+            await pilot.pause()
+            exam = app.screen
+            assert isinstance(exam, ExamScreen)
+            await app.pop_screen()
+            await pilot.pause()
+            exam._prior_found(None)  # the result the thread had already sent
+        finally:
+            release.set()
+        await pilot.pause()
+        assert app.is_running

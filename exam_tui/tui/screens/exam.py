@@ -71,7 +71,16 @@ class ExamScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_resize(self) -> None:
-        self.refresh_view()  # the breakpoint classes decide how much is shown
+        # The breakpoint classes decide how much is shown: redrawn when they change (a resize
+        # event comes twice at start-up, each redraw ~2 ms, with nothing to change).
+        if self._breakpoints() != self._drawn_at:
+            self.refresh_view()
+
+    def _breakpoints(self) -> tuple[bool, bool]:
+        return self.has_class("-wide"), self.has_class("-tall")
+
+    #: The breakpoint classes the view was last drawn for.
+    _drawn_at: tuple[bool, bool] | None = None
 
     def on_mount(self) -> None:
         self.query_one("#flags").border_title = "Flags"
@@ -133,6 +142,8 @@ class ExamScreen(Screen[None]):
             self.app.call_from_thread(self._prior_found, prior)
 
     def _prior_found(self, prior: LoadedRecord | None) -> None:
+        if not self.is_attached:  # the screen closed while the thread was reading
+            return
         try:
             self.session.set_prior(prior)
         except RecordError as exc:  # latest_prior keeps to the patient; this is a safeguard
@@ -170,6 +181,7 @@ class ExamScreen(Screen[None]):
 
     def refresh_view(self) -> None:
         s = self.session
+        self._drawn_at = self._breakpoints()
         bar = Text(no_wrap=True, overflow="ellipsis")
         # Record text is cleaned before it reaches the terminal (an id or examiner with an
         # escape sequence would otherwise retitle or recolour it): textclean.clean.
