@@ -42,6 +42,7 @@ class Struct:
     __defaults__: ClassVar[dict[str, Any]] = {}
     __frozen__: ClassVar[bool] = True
     __match_args__: ClassVar[tuple[str, ...]] = ()
+    __has_post_init__: ClassVar[bool] = False
 
     def __init_subclass__(cls, frozen: bool = True, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -61,15 +62,26 @@ class Struct:
         cls.__fields__ = (*[f for f in cls.__fields__ if f not in own], *own)
         cls.__defaults__ = defaults
         cls.__frozen__ = frozen
+        cls.__has_post_init__ = hasattr(cls, "__post_init__")
         cls.__match_args__ = cls.__fields__  # type: ignore[misc]
         if not frozen:
             cls.__hash__ = None  # type: ignore[assignment]  # as a mutable dataclass
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         names = self.__fields__
+        d = self.__dict__
+        if not kwargs and len(args) == len(names):  # the common call: every field, in order
+            d.update(zip(names, args, strict=True))
+        else:
+            self._init_fields(names, d, args, kwargs)
+        if self.__has_post_init__:
+            self.__post_init__()  # type: ignore[attr-defined]
+
+    def _init_fields(
+        self, names: tuple[str, ...], d: dict[str, Any], args: Any, kwargs: dict[str, Any]
+    ) -> None:
         if len(args) > len(names):
             raise TypeError(f"{type(self).__name__}() takes {len(names)} arguments")
-        d = self.__dict__
         for name, value in zip(names, args, strict=False):
             d[name] = value
         defaults = self.__defaults__
@@ -83,9 +95,6 @@ class Struct:
                 raise TypeError(f"{type(self).__name__}() missing argument {name!r}")
         if kwargs:
             raise TypeError(f"{type(self).__name__}() got unexpected arguments {sorted(kwargs)}")
-        post = getattr(self, "__post_init__", None)
-        if post is not None:
-            post()
 
     def _astuple(self) -> tuple[Any, ...]:
         d = self.__dict__
