@@ -5,7 +5,9 @@ from __future__ import annotations
 import copy
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, ClassVar, Literal
 
 from exam_tui import conditions as cond
@@ -96,7 +98,11 @@ class _Plain:
         self.extra: dict[str, Any] = values
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other.__dict__ == self.__dict__
+        if type(other) is not type(self):
+            return False
+        return all(getattr(self, n) == getattr(other, n) for n, _ in self.FIELDS) and (
+            self.extra == other.extra
+        )
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -221,6 +227,10 @@ class Record(_Plain):
     findings: dict[str, Finding]
     amendments: list[Amendment]
 
+    #: Changes made through set_value and set_note (never written; not part of equality): what
+    #: is derived from the findings (which items are shown) is cached against it.
+    revision: int = 0
+
     # -- reading ---------------------------------------------------------------------------
 
     def get(self, item: str, side: Side | None = None) -> str | int | float | None:
@@ -265,6 +275,7 @@ class Record(_Plain):
         if not item.bilateral:
             side = None
         new = None if value is None else item.check_value(value)
+        self.revision += 1
         f = self.findings.setdefault(item.id, Finding())
         old = self.get(item.id, side)
         if side is None:
@@ -281,6 +292,7 @@ class Record(_Plain):
         self, item_id: str, note: str | None, *, by: str | None = None, at: datetime | None = None
     ) -> None:
         note = (note or "").strip() or None
+        self.revision += 1
         f = self.findings.setdefault(item_id, Finding())
         old, f.note = f.note, note
         if f.is_empty():
@@ -548,18 +560,24 @@ def slots(checklist: Checklist, item: Item) -> tuple[Side | None, ...]:
 
 
 def progress(
-    checklist: Checklist, record: Record, section_id: str | None = None
+    checklist: Checklist,
+    record: Record,
+    section_id: str | None = None,
+    shown: Callable[[str, Side | None], bool] | None = None,
 ) -> tuple[int, int]:
     """(answered, applicable) values, over one section or the whole exam.
 
-    Hidden items (show-condition unmet) do not count."""
+    Hidden items (show-condition unmet) do not count. ``shown`` answers is_shown for this
+    record (a session's cache of it)."""
+    if shown is None:
+        shown = partial(is_shown, checklist, record)
     answered = total = 0
     for section in checklist.sections:
         if section_id is not None and section.id != section_id:
             continue
         for item in section.items:
             for side in slots(checklist, item):
-                if not is_shown(checklist, record, item.id, side):
+                if not shown(item.id, side):
                     continue
                 total += 1
                 answered += record.get(item.id, side) is not None
@@ -567,16 +585,20 @@ def progress(
 
 
 def unanswered(
-    checklist: Checklist, record: Record
+    checklist: Checklist,
+    record: Record,
+    shown: Callable[[str, Side | None], bool] | None = None,
 ) -> list[tuple[str, list[tuple[Item, Side | None]]]]:
     """Per section, the applicable values still unanswered, in checklist order."""
+    if shown is None:
+        shown = partial(is_shown, checklist, record)
     out = []
     for section in checklist.sections:
         missing = [
             (item, side)
             for item in section.items
             for side in slots(checklist, item)
-            if is_shown(checklist, record, item.id, side) and record.get(item.id, side) is None
+            if shown(item.id, side) and record.get(item.id, side) is None
         ]
         if missing:
             out.append((section.id, missing))

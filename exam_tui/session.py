@@ -25,6 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from exam_tui import conditions as cond
 from exam_tui import kinds, storage
 from exam_tui import record as rec
 from exam_tui.checklist import Checklist, Item, Section
@@ -145,6 +146,11 @@ class ExamSession:
         #: Digits typed so far for a number item (committed with :meth:`commit_number`).
         self.number_buffer = ""
         self._evaluation: Evaluation | None = None
+        #: is_shown for ``_shown_for`` at ``_shown_revision`` (see _shown).
+        self._shown_for: Record | None = None
+        self._shown_revision = -1
+        self._shown_cache: dict[tuple[str, Side | None], bool] = {}
+        self._shown_context: cond.Context | None = None
         #: Why the cursor did not leave its cell (a typed number that is not valid), or None.
         self.refusal: str | None = None
         #: Why the record is being amended (stored in each amendment entry), if given.
@@ -252,7 +258,29 @@ class ExamSession:
         return self.record.get(self.cursor.item, self.cursor.side)
 
     def is_shown(self, item: Item, side: Side | None = None) -> bool:
-        return rec.is_shown(self.checklist, self.record, item.id, side)
+        return self._shown(item.id, side)
+
+    def _shown(self, item_id: str, side: Side | None) -> bool:
+        """record.is_shown, remembered for this record as it stands (its ``revision``): the
+        screen asks it for every value of the exam after each key (progress, the sections'
+        counts, moving), ~300 times, each evaluating the show-condition afresh."""
+        record = self.record
+        if self._shown_for is not record or self._shown_revision != record.revision:
+            self._shown_for, self._shown_revision = record, record.revision
+            self._shown_cache = {}
+            self._shown_context = None
+        key = (item_id, side)
+        hit = self._shown_cache.get(key)
+        if hit is None:
+            condition = self.checklist.show_conditions.get(item_id)
+            if condition is None:
+                hit = True
+            else:
+                if self._shown_context is None:
+                    self._shown_context = rec.findings_context(self.checklist, record)
+                hit = cond.evaluate(condition, self._shown_context, side)[0]
+            self._shown_cache[key] = hit
+        return hit
 
     def shown_sides(self, item: Item) -> list[Side | None]:
         """The sides of an item whose show-condition holds ([None] for a one-value item)."""
@@ -266,10 +294,10 @@ class ExamSession:
     def progress(self, section_index: int | None = None) -> tuple[int, int]:
         """(answered, applicable) values of one section, or of the whole exam with None."""
         sid = None if section_index is None else self.checklist.sections[section_index].id
-        return rec.progress(self.checklist, self.record, sid)
+        return rec.progress(self.checklist, self.record, sid, shown=self._shown)
 
     def unanswered(self) -> list[tuple[str, list[tuple[Item, Side | None]]]]:
-        return rec.unanswered(self.checklist, self.record)
+        return rec.unanswered(self.checklist, self.record, shown=self._shown)
 
     @property
     def evaluation(self) -> Evaluation:
