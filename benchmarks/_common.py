@@ -57,6 +57,14 @@ def verdict(value: float, target: float, smaller_is_better: bool = True) -> str:
     return f"{'meets' if ok else 'MISSES'} target {'≤' if smaller_is_better else '≥'} {target:g}"
 
 
+def user_env() -> dict[str, str]:
+    """The environment a user's shell gives a command: this machine sets
+    PYTHONDONTWRITEBYTECODE=1, a user's does not (their second start reads cached bytecode)."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def time_commands(
     commands: dict[str, list[str]], runs: int, warmup: int = 1, env: dict[str, str] | None = None
 ) -> dict[str, list[float]]:
