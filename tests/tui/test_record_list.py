@@ -67,6 +67,12 @@ async def test_every_record_is_listed_and_only_the_screen_is_drawn(tmp_path: Pat
         await pilot.pause()
         assert table.cursor_row == N - 1
         assert "MRN-04999" in "\n".join(_screen_text(table))
+        # narrowed without a screen layout, the scrollbar still fits the rows
+        await pilot.press(*"draft")
+        assert table.row_count == len(picker.shown) == sum(s.status == "draft" for s in summaries)
+        assert table.virtual_size.height == table.row_count + 1
+        assert table.vertical_scrollbar.window_virtual_size == table.row_count + 1
+        await pilot.press("ctrl+u")
         # and filtering finds any of them, not only the newest hundred
         await pilot.press(*"mrn-04998")
         assert [s.patient_id for s in picker.shown] == ["MRN-04998"]

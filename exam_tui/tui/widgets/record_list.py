@@ -21,6 +21,7 @@ from textual import events
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from exam_tui.storage import RecordSummary
 
@@ -123,7 +124,7 @@ class RecordList(ScrollView):
         self.rows = rows
         self.cursor_row = 0
         self._lines.clear()
-        self.virtual_size = Size(self._content_width(), len(rows) + 1)
+        self._set_virtual_size(Size(self._content_width(), len(rows) + 1))
         self.scroll_to(y=0, animate=False)
         self.refresh()
 
@@ -175,6 +176,28 @@ class RecordList(ScrollView):
         self._header = None
         self.virtual_size = Size(self._content_width(), len(self.rows) + 1)
         self.refresh()
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """A new number of rows. Assigning ``virtual_size`` lays the whole screen out (10-30 ms,
+        the largest part of a filter key); that is needed only when the vertical scrollbar
+        appears or goes. Otherwise the size is set without a layout, as Textual itself does
+        when a layout is not required, and the scrollbar's thumb is resized."""
+        height = self.container_size.height
+        if self.show_horizontal_scrollbar:
+            height -= self.scrollbar_size_horizontal
+        shown = self.show_vertical_scrollbar
+        if (
+            not self.is_mounted
+            or size.width != self.virtual_size.width
+            or shown != (size.height > height)
+        ):
+            self.virtual_size = size
+        else:
+            self.set_reactive(Widget.virtual_size, size)
+            if shown:
+                bar = self.vertical_scrollbar
+                bar.window_virtual_size = size.height
+                bar.refresh()
 
     def _refresh_row(self, row: int) -> None:
         self._lines.pop(row, None)
