@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
 
 from exam_tui.timefmt import local_date_text, local_time_text
 
@@ -50,3 +53,43 @@ def test_the_fast_formatting_says_what_strftime_says() -> None:
         for tz in zones:
             for date in (True, False):
                 assert local_time_text(dt, tz, date=date) == _by_strftime(dt, tz, date), (dt, tz)
+
+
+@pytest.mark.skipif(not hasattr(time, "tzset"), reason="time.tzset: Unix only")
+@pytest.mark.parametrize(
+    "zone",
+    [
+        "UTC",
+        "Australia/Sydney",
+        "America/St_Johns",
+        "Asia/Kathmandu",
+        "Australia/Lord_Howe",
+        "Europe/Dublin",
+        "Africa/Monrovia",
+        "Europe/London",
+    ],
+)
+def test_the_computers_zone_from_localtime_is_what_astimezone_says(
+    zone: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In the computer's own zone the text comes from time.localtime (the picker formats
+    10,000 starts): the same as through astimezone() around DST changes (whole and half hours),
+    historical offsets with seconds, before 1970 and after 2038."""
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        starts = [
+            datetime(1890, 6, 1, tzinfo=UTC),
+            datetime(1969, 12, 31, 23, 59, 59, 500000, tzinfo=UTC),
+        ]
+        t = datetime(2026, 3, 28, 0, 0, tzinfo=UTC)
+        starts += [t + timedelta(minutes=17 * n) for n in range(400)]  # Europe's spring change
+        t = datetime(2026, 10, 3, 12, 0, tzinfo=UTC)
+        starts += [t + timedelta(minutes=29 * n) for n in range(400)]  # Sydney's, Lord Howe's
+        starts += [datetime(2040, 1, 1, 12, 0, tzinfo=timezone(timedelta(hours=-3)))]
+        for dt in starts:
+            for date in (True, False):
+                assert local_time_text(dt, date=date) == _by_strftime(dt, None, date), (zone, dt)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
