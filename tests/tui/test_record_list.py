@@ -118,3 +118,44 @@ def test_cells_are_cut_with_an_ellipsis_or_padded_as_rich_does() -> None:
             expected = Text(text)
             expected.truncate(width, overflow="ellipsis", pad=True)
             assert _fit(text, width) == expected.plain, (text, width)
+
+
+async def test_filter_words_match_as_in_the_whole_row_text(tmp_path: Path) -> None:
+    """Start times are made only for words that could be in one: every word still matches
+    exactly the records whose row text (start time included) holds it."""
+    summaries = _summaries(tmp_path)[:600]
+    picker = RecordPicker(tmp_path, summaries=summaries)
+    app = Host(picker)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        whole = [
+            f"{s.patient_id} {picker_screen._started(s)} {s.status} {s.examiner} "
+            f"{s.checklist} {s.path.name}".lower()
+            for s in summaries
+        ]
+        first = picker_screen._started(summaries[5])
+        words = [
+            "7",
+            "2025-12",
+            first[:10],
+            first[11:16],
+            first[17:],
+            "?",
+            "-0",
+            ":",
+            "+",
+            "mrn-001",
+            "draft",
+            "dr",
+            "toml",
+            "broken",
+            "2025-12-3",
+            "30 +",
+            "utc",
+        ]
+        for word in words:
+            expected = [i for i in range(len(summaries)) if word in whole[i]]
+            assert picker._matching(word, range(len(summaries))) == expected, word
+        await pilot.press(*first[:10])
+        assert summaries[5] in picker.shown
+        assert all(picker_screen._started(s).startswith(first[:10]) for s in picker.shown)
