@@ -77,6 +77,33 @@ async def test_start_reads_the_folder_once_and_the_picker_filters_it(
         await pilot.press("enter")
         await pilot.pause()
         assert app.session is not None and app.session.record.patient.id == ids[7]
+        # the list and the offer under it are closed: the exam over the start screen
+        assert [type(s).__name__ for s in app.screen_stack] == ["HomeScreen", "ExamScreen"]
     # the folder now has a private header index (in the cache)
     index = storage.index_path(saved_record.parent)
     assert index.stat().st_mode & 0o777 == 0o600
+
+
+async def test_the_list_opened_from_the_resume_offer_closes_to_the_start_screen(
+    make_app: Callable[..., ExamApp], saved_record: Path
+) -> None:
+    """ "o" at the resume offer opens the list over the offer; escape from the list goes back
+    to the start screen (not to the offer), and enter opens the chosen record."""
+    from exam_tui.tui.screens.home import HomeScreen
+
+    _folder(saved_record, 3)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, ResumeDialog)
+        await pilot.press("o")
+        await wait_for_screen(pilot, RecordPicker)
+        await pilot.press("escape")
+        await wait_for_screen(pilot, HomeScreen)
+        assert [type(s) for s in app.screen_stack] == [HomeScreen]
+        await pilot.press("o")  # the start screen's own key: the list again
+        picker = await wait_for_screen(pilot, RecordPicker)
+        await wait_until(pilot, lambda: bool(picker.shown), "the folder listed")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session is not None
+        assert app.session.record.patient.id == picker.shown[0].patient_id
