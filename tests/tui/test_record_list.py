@@ -159,3 +159,22 @@ async def test_filter_words_match_as_in_the_whole_row_text(tmp_path: Path) -> No
         await pilot.press(*first[:10])
         assert summaries[5] in picker.shown
         assert all(picker_screen._started(s).startswith(first[:10]) for s in picker.shown)
+
+
+async def test_the_listing_is_out_of_the_collectors_sight_while_the_list_is_open(
+    tmp_path: Path,
+) -> None:
+    """A full collection over 10,000 summaries fell on the list's first frame (~60 ms): the
+    list freezes what exists when the records arrive, and unfreezes when it closes."""
+    import gc
+
+    gc.unfreeze()
+    picker = RecordPicker(tmp_path, summaries=_summaries(tmp_path)[:50])
+    app = Host(picker)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert gc.get_freeze_count() > 0
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.results == [None]
+        assert gc.get_freeze_count() == 0

@@ -9,6 +9,7 @@ screen, in a thread, once typing pauses, and cached per file modification time.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +18,6 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, Static
@@ -117,16 +117,15 @@ class RecordPicker(ModalScreen[Path | None]):
         self._last_found: Sequence[int] = ()
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="picker"):
-            yield Static(self.title_text, classes="title")
-            yield Input(
-                self.initial_filter,
-                placeholder="filter: patient id, date, status, examiner, exam",
-                id="filter",
-            )
-            yield RecordList(COLUMNS, self._cells, id="records")
-            yield Static("reading the records folder…", id="count", classes="hint")
-            yield Static("type to filter · ↑ ↓ choose · enter open · esc back", classes="hint")
+        yield Static(self.title_text, classes="title")
+        yield Input(
+            self.initial_filter,
+            placeholder="filter: patient id, date, status, examiner, exam",
+            id="filter",
+        )
+        yield RecordList(COLUMNS, self._cells, id="records")
+        yield Static("reading the records folder…", id="count", classes="hint")
+        yield Static("type to filter · ↑ ↓ choose · enter open · esc back", classes="hint")
 
     def on_mount(self) -> None:
         table = self.query_one("#records", RecordList)
@@ -144,6 +143,10 @@ class RecordPicker(ModalScreen[Path | None]):
 
     def _loaded(self, summaries: list[RecordSummary]) -> None:
         self.summaries = summaries
+        # 10,000 summaries (and Textual, the models...) out of the collector's sight while the
+        # list is open: the listing left a full collection due, and it fell on the first
+        # frame of the list (~60 ms; as on the exam screen). Unfrozen when the list closes.
+        gc.freeze()
         # Built once: rebuilding them per key cost ~140 ms a key over 10,000 records (benchmarks/).
         self.haystacks = [_haystack(s) for s in summaries]
         self.started_texts = [None] * len(summaries)
@@ -290,6 +293,14 @@ class RecordPicker(ModalScreen[Path | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def on_unmount(self) -> None:
+        # Collectable again (tests run many apps), unless an exam screen has opened meanwhile:
+        # it froze what it needs on mount, and unfreezes when it closes.
+        from exam_tui.tui.screens.exam import ExamScreen
+
+        if not any(isinstance(s, ExamScreen) for s in self.app.screen_stack):
+            gc.unfreeze()
 
 
 def path_needs_count(cache: dict[Path, tuple[int, str]], path: Path) -> bool:
