@@ -1,10 +1,11 @@
 """The record picker's list: every matching record, one line each, drawn only where visible.
 
 A Line API widget (``ScrollView.render_line``), as the exam screen's item table: a DataTable
-measures and renders every cell of every row it holds, so the picker could only hold 100 of
-10,000 records (~3 ms a row to add and draw). Here a row is formatted when it scrolls into
-view and kept until it changes, so all of them are listed: opening the picker or narrowing
-the list costs the ~40 lines on screen, whatever the folder holds.
+measures and renders every cell of every row it holds, so the picker held only the newest 100
+of 10,000 records, and still took ~330 ms to appear and ~250 ms to clear its filter
+(benchmarks/bench_records.py). Here a row is formatted when it scrolls into view and kept
+until it changes, so all of them are listed: opening the picker or narrowing the list costs
+the ~40 lines on screen, whatever the folder holds.
 """
 
 from __future__ import annotations
