@@ -107,3 +107,25 @@ async def test_the_list_opened_from_the_resume_offer_closes_to_the_start_screen(
         await pilot.pause()
         assert app.session is not None
         assert app.session.record.patient.id == picker.shown[0].patient_id
+
+
+async def test_the_start_flow_removes_old_temp_files_of_interrupted_saves(
+    make_app: Callable[..., ExamApp], saved_record: Path
+) -> None:
+    """In its thread, once the records are listed (not before the first frame): a temp file
+    older than a minute goes, a recent one (a save in progress elsewhere) stays."""
+    import os
+    import time
+
+    folder = saved_record.parent
+    old = folder / f"{storage.TMP_PREFIX}old.toml"
+    recent = folder / f"{storage.TMP_PREFIX}recent.toml"
+    for p in (old, recent):
+        p.write_text("half a record", "utf-8")
+    hour_ago = time.time() - 3600
+    os.utime(old, (hour_ago, hour_ago))
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, ResumeDialog)
+        await wait_until(pilot, lambda: not old.exists(), "the old temp file removed")
+        assert recent.exists() and saved_record.exists()
