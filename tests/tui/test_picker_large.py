@@ -129,3 +129,29 @@ async def test_the_start_flow_removes_old_temp_files_of_interrupted_saves(
         await wait_for_screen(pilot, ResumeDialog)
         await wait_until(pilot, lambda: not old.exists(), "the old temp file removed")
         assert recent.exists() and saved_record.exists()
+
+
+async def test_the_start_screens_footer_is_built_once_and_again_when_it_is_on_top(
+    make_app: Callable[..., ExamApp], saved_record: Path
+) -> None:
+    """Not rebuilt while the resume offer covers it (that cost ~40 ms as the clinician
+    pressed the offer's keys), and its keys are there when the offer is dismissed."""
+    from exam_tui.tui.screens.home import HomeScreen, StartFooter
+
+    _folder(saved_record, 3)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, ResumeDialog)
+        await pilot.pause()
+        footer = app.screen_stack[0].query_one(StartFooter)
+        built = list(footer.query("FooterKey"))
+        assert built  # built once, before the offer covered it
+        await pilot.pause()
+        assert list(footer.query("FooterKey")) == built  # not rebuilt under the offer
+        await pilot.press("escape")
+        await wait_for_screen(pilot, HomeScreen)
+        await wait_until(
+            pilot,
+            lambda: "new exam" in " ".join(str(k.render()) for k in footer.query("FooterKey")),
+            "the start screen's keys in its footer",
+        )
