@@ -34,7 +34,8 @@ class StartFooter(Footer):
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         if screen is self.app.screen or not self._built:
-            self._built = True
+            # Built once Footer can (it waits for the app to have focus, and to be attached).
+            self._built = self.app.app_focus and self.is_attached
             super().bindings_changed(screen)
 
 
