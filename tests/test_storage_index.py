@@ -14,6 +14,7 @@ import shutil
 import stat
 import time
 import tomllib
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -327,3 +328,66 @@ def test_odd_headers_agree_with_tomllib(
         # a header tomllib cannot read, in a file it cannot read either
         read_summary(path).error == "not valid TOML"
     )
+
+
+def test_the_fast_child_path_is_pathlibs_own_and_equals_the_slash(tmp_path: Path) -> None:
+    """list_records builds 10,000 paths with pathlib's private child constructor (~5x faster
+    than ``/``, which parses its argument). This fails the day pathlib drops it: the listing
+    still works (it falls back to ``joinpath``), but is ~50 ms slower at 10,000 records."""
+    child = storage._child_path(tmp_path)
+    assert child != tmp_path.joinpath, "pathlib's _make_child_relpath is gone: see _child_path"
+    for name in ("MRN-0042-20261128T093000Z.toml", "ünï (1).toml", "a b.toml", ".x.toml"):
+        made = child(name)
+        assert made == tmp_path / name
+        assert (made.name, made.parent, str(made)) == (name, tmp_path, str(tmp_path / name))
+
+
+def test_newest_first_by_the_start_as_written(tmp_path: Path) -> None:
+    """The listing sorts by the start's ISO text (no datetime built per record): the same order
+    as the naive date and time as written, with fractions of a second and any offset; records
+    without a start last."""
+
+    def at(*fields: int, offset: int = 0) -> datetime:
+        return datetime(*fields, tzinfo=timezone(timedelta(minutes=offset)))  # type: ignore[misc]
+
+    starts = [
+        at(2026, 11, 28, 9, 30),
+        at(2026, 11, 28, 9, 30, 0, 500000, offset=60),
+        at(2026, 11, 28, 9, 30, 0, 1, offset=-330),
+        at(2026, 11, 28, 9, 29, 59, 999999),
+        at(999, 1, 1),
+        None,
+        at(2026, 11, 28, 10, offset=-720),
+    ]
+    summaries = [
+        storage.RecordSummary(tmp_path / f"{n}.toml", str(n), when, "draft", "")
+        for n, when in enumerate(starts)
+    ]
+    by_key = sorted(summaries, key=storage._sort_key, reverse=True)
+    as_before = sorted(
+        summaries,
+        key=lambda s: s.started_at.replace(tzinfo=None) if s.started_at else datetime.min,
+        reverse=True,
+    )
+    assert by_key == as_before
+    assert by_key[-1].started_at is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "MRN-0042-20261128T093000Z.toml",
+        "x (conflicted copy 2026-11-28).toml",
+        "x (Alice's CONFLICTED COPY).toml",
+        "x conflıcted copy.toml",  # dotless i: re's IGNORECASE matches it to i
+        "x.sync-conflict-20261128-093000-ABCDEFG.toml",
+        "x.ſync-conflict-1.toml",  # long s
+        "x.SYNC-CONFLICT-1.toml",
+        "x (1).toml",
+        "x(1).toml",
+        "onfl.toml",
+        "KONFLIKT.toml",
+    ],
+)
+def test_the_quick_conflict_copy_test_agrees_with_the_pattern(name: str) -> None:
+    assert storage.is_sync_conflict(name) == (storage.SYNC_CONFLICT.search(name) is not None)

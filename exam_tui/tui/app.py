@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -90,9 +90,10 @@ class ExamApp(App[int]):
         # The CLI keeps the garbage collector off during start-up (cli.cmd_app): on again
         # once the first screen is drawn (the exam screen also freezes what it loaded first).
         self.call_after_refresh(gc.enable)
-        # Temp files of a save interrupted by a crash are never records; a minute's grace
-        # spares a save in progress in another window. Housekeeping: after the first frame.
-        self.call_after_refresh(storage.clean_stray_temp_files, self.records_dir, min_age_s=60)
+        if self.mode in ("open", "new"):
+            # Housekeeping, after the first frame (the start screen's listing thread does it
+            # once the records are listed).
+            self.call_after_refresh(self._clean_stray_temp_files)
         if self.session is not None:
             return  # the exam is the first screen (get_default_screen)
         if self._start_failure is not None:
@@ -118,13 +119,26 @@ class ExamApp(App[int]):
                     self._new_exam_result,
                 )
         else:
-            self._offer_start()
+            self._offer_start()  # cleans up too, in its thread once the records are listed
+
+    def _clean_stray_temp_files(self) -> None:
+        # Temp files of a save interrupted by a crash are never records; a minute's grace
+        # spares a save in progress in another window.
+        storage.clean_stray_temp_files(self.records_dir, min_age_s=60)
 
     @work(thread=True, exclusive=True, group="start")
     def _offer_start(self) -> None:
         """Offer to resume the newest draft if there is one, else a new exam. In a thread:
-        reading the headers of 10,000 records takes ~0.2 s with the folder's index (~1.5 s
+        reading the headers of 10,000 records takes ~0.15 s with the folder's index (~1 s
         without), and the start screen stays responsive meanwhile."""
+        try:
+            self._list_and_offer()
+        finally:
+            # After the listing (which skips them anyway: hidden files), not before it on the
+            # event loop: looking through 10,000 names took ~16 ms before the first frame.
+            self._clean_stray_temp_files()
+
+    def _list_and_offer(self) -> None:
         # Only the headers are read (from the folder's index when the files are unchanged).
         summaries = storage.list_records(self.records_dir)
         drafts = [s for s in summaries if s.status == "draft"]
@@ -157,12 +171,25 @@ class ExamApp(App[int]):
                 self.action_new_exam()
             # escape: the start screen, with its keys for a new exam or another record
 
-        # In local time (the clock gives UTC): the clinician reads it.
-        self.push_screen(
-            ResumeDialog(draft.describe(now=self.clock().astimezone()), others), chosen
-        )
+        def pick() -> None:
+            # The list opens over the dialog, which closes with it. Closing the dialog first
+            # brought the start screen back for an instant, and its footer was rebuilt twice
+            # while the list was being drawn (~60 ms at 10,000 records, benchmarks/).
+            def picked(path: Path | None) -> None:
+                dialog.dismiss(None)  # escape from the list: the start screen, as before
+                self._picked(path)
 
-    def _resume_draft(self, summaries: list[storage.RecordSummary]) -> None:
+            self._resume_draft(summaries, picked)
+
+        # In local time (the clock gives UTC): the clinician reads it.
+        dialog = ResumeDialog(draft.describe(now=self.clock().astimezone()), others, pick=pick)
+        self.push_screen(dialog, chosen)
+
+    def _resume_draft(
+        self,
+        summaries: list[storage.RecordSummary],
+        then: Callable[[Path | None], None] | None = None,
+    ) -> None:
         # The picker gets this listing: reading the folder a second time doubled the wait.
         from exam_tui.tui.screens.picker import RecordPicker  # not needed by `exam-tui new`
 
@@ -174,7 +201,7 @@ class ExamApp(App[int]):
                 initial_filter="draft",
                 summaries=summaries,
             ),
-            self._picked,
+            then or self._picked,
         )
 
     # -- start flow ---------------------------------------------------------------------------

@@ -17,10 +17,10 @@ from typing import Any, TypeVar
 import pytest
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import DataTable
 
 from exam_tui.tui.screens.exam import ExamScreen
 from exam_tui.tui.screens.picker import NOT_COUNTED, RecordPicker
+from exam_tui.tui.widgets.record_list import RecordList
 
 #: A guard against a hang, not an expected wait: each state is normally reached in milliseconds.
 TIMEOUT_S = 60.0
@@ -54,9 +54,9 @@ async def wait_for_screen(pilot: Pilot[Any], screen_type: type[S]) -> S:
 def flags_counted(picker: RecordPicker) -> bool:
     """Every row of the picker is drawn with its flag count (counted in a thread, after typing
     pauses), not the "…" placeholder."""
-    table = picker.query_one("#records", DataTable)
+    table = picker.query_one("#records", RecordList)
     return table.row_count == len(picker.shown) and all(
-        table.get_cell(str(s.path), "flags") != NOT_COUNTED for s in picker.shown
+        table.get_cell(n, "flags") != NOT_COUNTED for n in range(len(picker.shown))
     )
 
 

@@ -21,6 +21,24 @@ It supports your clinical judgement; it is not a diagnosis.
   q   quit"""
 
 
+class StartFooter(Footer):
+    """The start screen's footer, not rebuilt while a dialog covers the screen: Textual rebuilds
+    a footer whenever its screen's keys are refreshed, and pushing the resume offer did that
+    while the clinician was already pressing its keys (~40 ms and a layout, with 10,000
+    records listed at the same time). It is built once, and rebuilt when the start screen is on
+    top again."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._built = False
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        if screen is self.app.screen or not self._built:
+            # Built once Footer can (it waits for the app to have focus, and to be attached).
+            self._built = self.app.app_focus and self.is_attached
+            super().bindings_changed(screen)
+
+
 class HomeScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "app.new_exam", "new exam"),
@@ -37,4 +55,4 @@ class HomeScreen(Screen[None]):
                 id="records-dir",
                 classes="hint",
             )
-        yield Footer()
+        yield StartFooter()

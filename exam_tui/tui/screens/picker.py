@@ -1,14 +1,15 @@
 """The record picker: every record in the folder, newest first, filtered as you type.
 
 Built for large folders (10,000 records): the folder is read in a thread (or the listing the
-start flow just read is passed in), at most :data:`MAX_ROWS` matching rows are put in the
-table and only when they change, and the flag count (which needs the whole record loaded and
-evaluated) is computed only for the rows on screen, in a thread, once typing pauses, and
-cached per file modification time.
+start flow just read is passed in), every matching record is listed in a widget that draws
+only the rows on screen (:class:`~exam_tui.tui.widgets.record_list.RecordList`), and the flag
+count (which needs the whole record loaded and evaluated) is computed only for the rows on
+screen, in a thread, once typing pauses, and cached per file modification time.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,10 +18,9 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from exam_tui import rules, storage
 from exam_tui.checklist import Checklist
@@ -29,12 +29,20 @@ from exam_tui.storage import RecordSummary
 from exam_tui.textclean import clean
 from exam_tui.timefmt import local_time_text
 from exam_tui.tui.widgets.flags import URGENCY_LABELS
+from exam_tui.tui.widgets.record_list import Column, RecordList
 
-#: Rows put in the table at once; more matches are announced, and narrowed by typing. Each
-#: row costs ~0.1 ms to add, and a screen shows fewer than 40.
-MAX_ROWS = 100
-#: Flags are counted this long after the last key: loading and evaluating a record takes ~5 ms,
-#: in a thread that competes with typing for the GIL.
+#: The list's columns: each as wide as its widest text in the folder, up to these (a record
+#: that does not load says why in its status; enter shows the whole message).
+COLUMNS = (
+    Column("patient", "Patient", 48),
+    Column("started", "Started", 23),  # "2026-03-02 20:30 +11:00"
+    Column("status", "Status", 100),
+    Column("flags", "Flags", 5),
+    Column("examiner", "Examiner", 40),
+    Column("exam", "Exam", 40),
+)
+#: Flags are counted this long after the list is shown or the last key: loading and evaluating a
+#: record takes ~5 ms, in a thread that competes with drawing and typing for the GIL.
 FLAG_DELAY_S = 0.3
 NOT_COUNTED = "…"
 
@@ -46,9 +54,16 @@ def _started(s: RecordSummary) -> str:
 
 
 def _haystack(s: RecordSummary) -> str:
-    return (
-        f"{s.patient_id} {_started(s)} {s.status} {s.examiner} {s.checklist} {s.path.name}".lower()
-    )
+    """What a filter word is looked for in, but the start time (see :data:`DATE_CHARS`)."""
+    return f"{s.patient_id} {s.status} {s.examiner} {s.checklist} {s.path.name}".lower()
+
+
+#: Every character a start time can show ("2026-03-02 20:30 +11:00", "?", or "UTC" as its
+#: offset). A filter word with any other character cannot be in one, so the start times,
+#: ~40 % of the cost of the search strings of 10,000 records, are made only for words that
+#: could be, and only for records the rest of the string does not match (a word has no space,
+#: so it cannot run from one field into the next: the split changes no match).
+DATE_CHARS = frozenset("0123456789-:+ ?utc")
 
 
 def flag_count(path: Path, checklist: Checklist | None) -> str:
@@ -91,6 +106,8 @@ class RecordPicker(ModalScreen[Path | None]):
         self.given = summaries
         self.summaries: list[RecordSummary] = []
         self.haystacks: list[str] = []
+        #: Each record's start as the list shows it, lower case; None until a filter needs it.
+        self.started_texts: list[str | None] = []
         self.shown: list[RecordSummary] = []
         #: path -> (mtime_ns, flag count text)
         self.flag_cache: dict[Path, tuple[int, str]] = {}
@@ -100,26 +117,18 @@ class RecordPicker(ModalScreen[Path | None]):
         self._last_found: Sequence[int] = ()
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="picker"):
-            yield Static(self.title_text, classes="title")
-            yield Input(
-                self.initial_filter,
-                placeholder="filter: patient id, date, status, examiner, exam",
-                id="filter",
-            )
-            yield DataTable(id="records", cursor_type="row", zebra_stripes=True)
-            yield Static("reading the records folder…", id="count", classes="hint")
-            yield Static("type to filter · ↑ ↓ choose · enter open · esc back", classes="hint")
+        yield Static(self.title_text, classes="title")
+        yield Input(
+            self.initial_filter,
+            placeholder="filter: patient id, date, status, examiner, exam",
+            id="filter",
+        )
+        yield RecordList(COLUMNS, self._cells, id="records")
+        yield Static("reading the records folder…", id="count", classes="hint")
+        yield Static("type to filter · ↑ ↓ choose · enter open · esc back", classes="hint")
 
     def on_mount(self) -> None:
-        table = self.query_one("#records", DataTable)
-        table.can_focus = False
-        table.add_column("Patient", key="patient")
-        table.add_column("Started", key="started")
-        table.add_column("Status", key="status")
-        table.add_column("Flags", key="flags")
-        table.add_column("Examiner", key="examiner")
-        table.add_column("Exam", key="exam")
+        table = self.query_one("#records", RecordList)
         self.watch(table, "scroll_y", lambda _: self._count_visible_flags_soon(), init=False)
         self.query_one("#filter", Input).focus()
         if self.given is not None:
@@ -134,11 +143,30 @@ class RecordPicker(ModalScreen[Path | None]):
 
     def _loaded(self, summaries: list[RecordSummary]) -> None:
         self.summaries = summaries
+        # 10,000 summaries (and Textual, the models...) out of the collector's sight while the
+        # list is open: the listing left a full collection due, and it fell on the first
+        # frame of the list (~60 ms; as on the exam screen). Unfrozen when the list closes.
+        gc.freeze()
         # Built once: rebuilding them per key cost ~140 ms a key over 10,000 records (benchmarks/).
         self.haystacks = [_haystack(s) for s in summaries]
+        self.started_texts = [None] * len(summaries)
         self._last_query = None
+        # Columns as wide as their widest text in the whole folder (~1 ms each), so they do not
+        # jump as the filter changes the rows.
+        self.query_one("#records", RecordList).fit(
+            {
+                "patient": max((len(s.patient_id) for s in summaries), default=0),
+                "started": 23 if any(s.started_at for s in summaries) else 1,
+                "status": max((len(s.error or s.status) for s in summaries), default=0),
+                "flags": len("2 !!"),
+                "examiner": max((len(s.examiner) for s in summaries), default=0),
+                "exam": max((len(s.checklist) for s in summaries), default=0),
+            }
+        )
         self._apply_filter(self.query_one("#filter", Input).value)
-        self._count_visible_flags()
+        # Not at once: the thread that counts them (~5 ms a record) takes the GIL from the
+        # event loop, and the first frame of the list and the first keys waited ~0.3 s for it.
+        self._count_visible_flags_soon()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -150,45 +178,57 @@ class RecordPicker(ModalScreen[Path | None]):
         query = query.lower()
         # Typing only narrows: a query that extends the last one searches the last matches
         # (10,000 haystacks cost ~10 ms a word on every key otherwise).
+        found: Sequence[int]
         if self._last_query is not None and query.startswith(self._last_query):
             found = self._last_found
         else:
-            found = range(len(self.summaries))
-        hays = self.haystacks
+            found = list(range(len(self.summaries)))  # a list: compared with the last matches
         for w in query.split():
-            found = [i for i in found if w in hays[i]]
+            found = self._matching(w, found)
+        if found != self._last_found or self._last_query is None:
+            # Listed again only when the matches change: the first keys of a filter ("m",
+            # "mr", ...) often match the same records. Every match is listed; the list draws
+            # only the rows on screen.
+            summaries = self.summaries
+            self.shown = [summaries[i] for i in found]
+            self.query_one("#records", RecordList).show(self.shown)
         self._last_query, self._last_found = query, found
-        shown = [self.summaries[i] for i in found[:MAX_ROWS]]
-        table = self.query_one("#records", DataTable)
-        if shown != self.shown or table.row_count != len(shown):
-            # Rebuilt only when the rows change: the first keys of a filter ("m", "mr", ...)
-            # often match the same newest records.
-            self.shown = shown
-            table.clear()
-            for s in shown:
-                flags = self._cached_flags(s.path) or NOT_COUNTED
-                if s.error:
-                    flags = "?"
-                # Headers are record text: cleaned, so no escape sequence reaches the terminal.
-                table.add_row(
-                    clean(s.patient_id),
-                    _started(s),
-                    clean(s.error or s.status),
-                    flags,
-                    clean(s.examiner),
-                    clean(s.checklist),
-                    key=str(s.path),
-                )
         count = self.query_one("#count", Static)
         if not self.summaries:
             count.update(clean(f"No records in {self.records_dir} yet."))
-        elif len(found) > MAX_ROWS:
-            count.update(
-                f"{len(found)} of {len(self.summaries)} records match; "
-                f"the newest {MAX_ROWS} are listed: type to narrow"
-            )
         else:
-            count.update(f"{len(found)} of {len(self.summaries)} records")
+            # One line before and after: repainted without laying the screen out (~10 ms a key).
+            count.update(f"{len(found)} of {len(self.summaries)} records", layout=False)
+
+    def _matching(self, word: str, among: Sequence[int]) -> list[int]:
+        """The records (indexes into ``summaries``) among ``among`` that ``word`` is in."""
+        hays = self.haystacks
+        if not DATE_CHARS.issuperset(word):
+            return [i for i in among if word in hays[i]]
+        started, summaries = self.started_texts, self.summaries
+        found = []
+        for i in among:
+            if word in hays[i]:
+                found.append(i)
+                continue
+            text = started[i]
+            if text is None:
+                text = started[i] = _started(summaries[i]).lower()
+            if word in text:
+                found.append(i)
+        return found
+
+    def _cells(self, s: RecordSummary) -> tuple[str, ...]:
+        """A row's texts. Headers are record text: cleaned, so no escape reaches the terminal."""
+        flags = "?" if s.error else (self._cached_flags(s.path) or NOT_COUNTED)
+        return (
+            clean(s.patient_id),
+            _started(s),
+            clean(s.error or s.status),
+            flags,
+            clean(s.examiner),
+            clean(s.checklist),
+        )
 
     def _cached_flags(self, path: Path) -> str | None:
         hit = self.flag_cache.get(path)
@@ -205,8 +245,8 @@ class RecordPicker(ModalScreen[Path | None]):
         self._flags_timer = self.set_timer(FLAG_DELAY_S, self._count_visible_flags)
 
     def _count_visible_flags(self) -> None:
-        table = self.query_one("#records", DataTable)
-        first = int(table.scroll_y)
+        table = self.query_one("#records", RecordList)
+        first = table.first_visible_row
         visible = self.shown[first : first + max(table.size.height, 24)]
         todo = [
             s.path for s in visible if not s.error and path_needs_count(self.flag_cache, s.path)
@@ -226,21 +266,22 @@ class RecordPicker(ModalScreen[Path | None]):
         self.app.call_from_thread(self._flags_counted, results)
 
     def _flags_counted(self, results: list[tuple[Path, int, str]]) -> None:
-        table = self.query_one("#records", DataTable)
-        keys = {str(s.path) for s in self.shown}
         for path, mtime, text in results:
             self.flag_cache[path] = (mtime, text)
-            if str(path) in keys:
-                table.update_cell(str(path), "flags", text)
+        counted = {path for path, _, _ in results}
+        table = self.query_one("#records", RecordList)
+        first = table.first_visible_row
+        window = range(first, min(len(self.shown), first + max(table.size.height, 24)))
+        table.refresh_rows([n for n in window if self.shown[n].path in counted])
 
     def action_move(self, delta: int) -> None:
-        table = self.query_one("#records", DataTable)
+        table = self.query_one("#records", RecordList)
         if table.row_count:
-            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + delta)))
+            table.move_cursor(row=table.cursor_row + delta)
 
     @on(Input.Submitted, "#filter")
     def _open(self) -> None:
-        table = self.query_one("#records", DataTable)
+        table = self.query_one("#records", RecordList)
         if not self.shown or table.cursor_row >= len(self.shown):
             self.notify("No record to open.", severity="warning")
             return
@@ -252,6 +293,14 @@ class RecordPicker(ModalScreen[Path | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def on_unmount(self) -> None:
+        # Collectable again (tests run many apps), unless an exam screen has opened meanwhile:
+        # it froze what it needs on mount, and unfreezes when it closes.
+        from exam_tui.tui.screens.exam import ExamScreen
+
+        if not any(isinstance(s, ExamScreen) for s in self.app.screen_stack):
+            gc.unfreeze()
 
 
 def path_needs_count(cache: dict[Path, tuple[int, str]], path: Path) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar, Literal
 
 from textual.app import ComposeResult
@@ -24,10 +25,15 @@ class ResumeDialog(ModalScreen[ResumeChoice | None]):
         Binding("escape", "cancel", "start screen", show=False),
     ]
 
-    def __init__(self, question: str, others: int = 0) -> None:
+    def __init__(
+        self, question: str, others: int = 0, *, pick: Callable[[], None] | None = None
+    ) -> None:
+        """``pick``: called for "o" instead of closing with "pick" (it opens the list of
+        records over this dialog, which the caller then closes)."""
         super().__init__()
         self.question = question
         self.others = others
+        self.pick = pick
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -40,7 +46,10 @@ class ResumeDialog(ModalScreen[ResumeChoice | None]):
             yield Static("enter/y resume · n new exam · o other records · esc back", classes="hint")
 
     def action_choose(self, choice: ResumeChoice) -> None:
-        self.dismiss(choice)
+        if choice == "pick" and self.pick is not None:
+            self.pick()
+        else:
+            self.dismiss(choice)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
