@@ -58,8 +58,12 @@ def write(name: str, data: bytes) -> None:
     no error: the next run computes it again."""
     import tempfile
 
-    path = cache_root() / name
+    root = cache_root()
+    path = root / name
     with contextlib.suppress(OSError):
+        # Owner-only, the cache folder itself included (mkdir's mode applies to the last
+        # folder only: parents=True would leave it to the umask).
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
         try:

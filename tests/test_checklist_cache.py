@@ -56,6 +56,7 @@ def test_cache_files_are_private(cache: Path) -> None:
     (f,) = _cache_files(cache)
     assert stat.S_IMODE(f.stat().st_mode) == 0o600
     assert stat.S_IMODE(f.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700  # the cache folder too
     assert not [p for p in f.parent.iterdir() if p.name.startswith(".tmp-")]  # no temp left
 
 
