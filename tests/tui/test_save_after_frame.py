@@ -111,3 +111,31 @@ async def test_a_failed_save_after_the_frame_is_shown_and_retried(
         saved = load_record(only_record(records_dir)).record
         assert saved.get(first) == "gradual" and saved.get(second) is not None
         assert "NOT SAVED" not in str(screen.query_one("#status-bar").render())
+
+
+async def test_the_status_bar_never_says_saved_before_the_answer_is_on_disk(
+    make_app: MakeApp, records_dir: Path
+) -> None:
+    """Every frame drawn while an answer waits for its save says "saving…", not "saved ✓"
+    (the second answer too, when an earlier one is already on disk)."""
+    app = make_app(**NEW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        s = screen.session
+        seen: list[tuple[bool, str]] = []
+        original_display = app._display
+
+        def display(*args: Any) -> None:
+            original_display(*args)
+            seen.append((s.save_pending, str(screen.query_one("#status-bar").render())))
+
+        app._display = display  # type: ignore[method-assign]
+        for key in ("2", "2", "1"):
+            await pilot.press(key)
+            await wait_until(pilot, lambda: not s.save_pending, "the answer saved")
+        pending = [bar for was_pending, bar in seen if was_pending]
+        assert pending, "no frame was drawn before a save"
+        assert all("saving…" in bar and "saved ✓" not in bar for bar in pending)
+        assert "saved ✓" in str(screen.query_one("#status-bar").render())

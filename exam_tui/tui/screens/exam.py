@@ -200,8 +200,10 @@ class ExamScreen(Screen[None]):
             bar.append(" · NOT SAVED", style="bold reverse")
             if self.last_error:
                 bar.append(f" {self.last_error}", style="bold")
-        elif s.save_pending and s.path is None:
-            bar.append(" · saving…", style="dim")  # the first answer, saved after its frame
+        elif s.save_pending:
+            # An answer drawn before its save (right after this frame): never "saved" until
+            # it is on disk.
+            bar.append(" · saving…", style="dim")
         elif s.path is not None:
             bar.append(" · saved ✓", style="dim")
             if self.has_class("-wide"):
