@@ -48,7 +48,8 @@ class Struct:
         super().__init_subclass__(**kwargs)
         own = [
             name
-            for name, hint in cls.__dict__.get("__annotations__", {}).items()  # noqa: RUF063 (inspect: 5 ms)
+            # own annotations only (3.10+); inspect.get_annotations would cost a 5 ms import
+            for name, hint in cls.__annotations__.items()
             if not str(hint).startswith(("ClassVar", "typing.ClassVar"))
         ]
         defaults = dict(cls.__defaults__)

@@ -20,6 +20,10 @@ class Point3(Point):
     z: int = 9
 
 
+class SamePoint(Point):
+    """No fields of its own: the parent's, once."""
+
+
 class Box(Struct, frozen=False):
     items: dict[str, int] = field(default_factory=dict)
     name: str = "box"
@@ -33,6 +37,8 @@ def test_fields_defaults_and_factories() -> None:
     assert Point.__fields__ == ("x", "y", "tags")  # ClassVar is not a field
     assert Point3(1, z=2).__fields__ == ("x", "y", "tags", "z")
     assert Point3(1).z == 9
+    assert SamePoint.__fields__ == Point.__fields__
+    assert SamePoint(1, 2).y == 2
 
 
 def test_wrong_arguments_are_refused() -> None:
