@@ -455,6 +455,37 @@ async def test_amending_with_open_examiner_logs_who_changed_it(
     assert (second.item, second.side, second.by) == ("slr", "right", "B. Colleague")
 
 
+async def test_n_on_a_completed_record_asks_who_amends_only_when_it_records_something(
+    make_app: MakeApp, saved_record: Path
+) -> None:
+    """N in the history records nothing (the patient's account is never filled in), so on a
+    completed record it does not ask who is amending; N where it would fill values does."""
+    from exam_tui.session import ExamSession
+
+    s = ExamSession.open(saved_record)
+    s.complete()
+    before = saved_record.read_bytes()
+    app = make_app(mode="open", record_path=saved_record, examiner="B. Colleague")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        assert screen.session.section.role == "history"
+        await pilot.press("N")
+        await pilot.pause()
+        assert app.screen is screen  # no dialog
+        assert "nothing recorded" in str(screen.query_one("#message").render())
+        assert saved_record.read_bytes() == before
+        for _ in screen.session.checklist.sections:  # to a section N would fill
+            if screen.session.normal_fill().values:
+                break
+            await pilot.press("right_square_bracket")
+        assert screen.session.normal_fill().values
+        await pilot.press("N")
+        await pilot.pause()
+        assert app.screen.query_one("#amender", Input).value == "B. Colleague"
+
+
 async def test_start_removes_stale_temp_files_but_not_fresh_ones(
     make_app: MakeApp, records_dir: Path
 ) -> None:

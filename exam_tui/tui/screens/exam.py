@@ -379,9 +379,12 @@ class ExamScreen(Screen[None]):
 
     def action_fill_normal(self) -> None:
         """N, as the section's role allows (see ExamSession.fill_normal_section)."""
-        if self._amending(self.action_fill_normal) or not self._leave_cell():
-            return
         s = self.session
+        # Who is amending a completed record is asked only when N would change something:
+        # a typed number to commit, or values to fill (never in a history section).
+        changes = bool(s.number_buffer) or bool(s.normal_fill().values)
+        if (changes and self._amending(self.action_fill_normal)) or not self._leave_cell():
+            return
         plan = s.normal_fill()
         title = plan.section.title
         if plan.role == "history":
