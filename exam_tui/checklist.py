@@ -320,17 +320,12 @@ class Checklist(_Plain):
         """Whether a rule looks at the previous exam (``worse_by``, ``newly``): until that exam
         has been looked for, such a rule cannot fire, and "no flags" is not yet known."""
         named = self.named_conditions
-        for c in self.rule_conditions.values():
-            for node in cond.reachable(c, named):
-                if isinstance(node, cond.ItemTest) and node.since_prior:
-                    return True
-        for r in self.rules:
-            esc = r.escalate
-            if esc is not None:
-                for node in cond.reachable(cond.parse(esc.when), named):
-                    if isinstance(node, cond.ItemTest) and node.since_prior:
-                        return True
-        return False
+        escalations = (cond.parse(r.escalate.when) for r in self.rules if r.escalate)
+        return any(
+            isinstance(node, cond.ItemTest) and node.since_prior
+            for c in (*self.rule_conditions.values(), *escalations)
+            for node in cond.reachable(c, named)
+        )
 
     def is_bilateral(self, item_id: str) -> bool:
         item = self.items.get(item_id)

@@ -26,6 +26,7 @@ else:
     import fcntl
 
 
+from exam_tui import cachedir
 from exam_tui.checklist import (
     Checklist,
     find_checklist,
@@ -54,7 +55,7 @@ ENV_RECORDS = "EXAM_TUI_RECORDS"
 #: -writable when their folder is. Unset: owner-only (0700 folders, 0600 files).
 ENV_GROUP = "EXAM_TUI_GROUP_ACCESS"
 #: Where the header index lives (default: the user's cache folder, e.g. ~/.cache/exam-tui).
-ENV_CACHE = "EXAM_TUI_CACHE"
+ENV_CACHE = cachedir.ENV_CACHE
 TMP_PREFIX = ".exam-tui-tmp-"
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -1181,15 +1182,8 @@ def index_path(folder: Path) -> Path:
     """Where the header index of ``folder`` lives: in this user's cache folder, one file per
     records folder. Not in the records folder: on a share, every clinician's computer would
     rewrite the others' index, and it is a cache, not data to back up or sync."""
-    env = os.environ.get(ENV_CACHE)
-    if env:
-        cache = Path(env).expanduser()
-    else:
-        from platformdirs import user_cache_path  # 4 ms, only needed with an index
-
-        cache = user_cache_path("exam-tui", appauthor=False)
     key = hashlib.sha256(os.fsencode(_folder_id(folder))).hexdigest()[:32]
-    return cache / "index" / f"{key}.json"
+    return cachedir.cache_root() / "index" / f"{key}.json"
 
 
 def _read_index(folder: Path, folder_id: str) -> dict[str, list[Any]]:

@@ -149,8 +149,6 @@ class ExamScreen(Screen[None]):
         except RecordError as exc:  # latest_prior keeps to the patient; this is a safeguard
             self.session.set_prior(None)  # looked for: none is used, and the message says why
             self.say(f"Previous exam not used: {exc}", "error")
-            self.refresh_view()
-            return
         self._show_prior()
         self.refresh_view()
 
@@ -525,12 +523,7 @@ class ExamScreen(Screen[None]):
         if self._prior_pending():
             # The summary is pasted into the notes: it waits for the previous exam (a read of
             # the folder's index, ~0.2 s at 10,000 records) rather than leave a flag out.
-            try:
-                self.session.set_prior(self.session.find_prior())
-            except RecordError as exc:
-                self.session.set_prior(None)
-                self.say(f"Previous exam not used: {exc}", "error")
-            self.refresh_view()
+            self._prior_found(self.session.find_prior())
         from exam_tui.tui.screens.summary import SummaryScreen
 
         self.app.push_screen(SummaryScreen(self.session))
