@@ -18,6 +18,7 @@ import pytest
 
 from exam_tui.checklist import Checklist, load_checklist
 from exam_tui.record import Record, new_record
+from exam_tui.session import ExamSession
 from exam_tui.storage import new_record_path, save_record
 
 TESTS = Path(__file__).resolve().parent
@@ -47,6 +48,16 @@ def _empty_settings_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
 def checklist() -> Checklist:
     """The default bundled checklist, newest version (checklists/posterior-thigh-pain.toml)."""
     return load_checklist()
+
+
+@pytest.fixture
+def session(checklist: Checklist, tmp_path: Path) -> ExamSession:
+    """A new exam on the default checklist, its clock one second further at each call."""
+    from tests.helpers.clock import FakeClock
+
+    return ExamSession.start(
+        checklist, tmp_path / "recs", patient="P-1", examiner="Dr A", side="left", clock=FakeClock()
+    )
 
 
 #: The released 1.0.0 posterior thigh checklist, kept for the records that name it.

@@ -4,38 +4,15 @@ from __future__ import annotations
 
 import os
 import stat
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from exam_tui.checklist import Checklist, load_checklist
+from exam_tui.checklist import Checklist
 from exam_tui.errors import RecordConflictError, RecordError
 from exam_tui.session import Cursor, ExamSession, answer_keys
 from exam_tui.storage import load_record
-
-
-class FakeClock:
-    """A clock that moves one second per call, from a fixed start."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=1)
-        return self.now
-
-
-@pytest.fixture(scope="module")
-def checklist() -> Checklist:
-    return load_checklist()
-
-
-@pytest.fixture
-def session(checklist: Checklist, tmp_path: Path) -> ExamSession:
-    return ExamSession.start(
-        checklist, tmp_path / "recs", patient="P-1", examiner="Dr A", side="left", clock=FakeClock()
-    )
+from tests.helpers.clock import FakeClock
 
 
 def test_new_session_writes_nothing_until_the_first_answer(
