@@ -21,6 +21,7 @@ from exam_tui.checklist import Item
 from exam_tui.record import Side
 from exam_tui.session import ExamSession, Value
 from exam_tui.textclean import clean
+from exam_tui.tui.widgets.frame_style import FrameStyled
 
 NOT_ANSWERED = "·"
 #: Width of the L and R columns: "equivocal" fits (and a change mark, at a follow-up exam).
@@ -91,7 +92,7 @@ class Column:
     width: int
 
 
-class ItemTable(ScrollView):
+class ItemTable(FrameStyled, ScrollView):
     """Items of one section. Not focusable: the exam screen moves its cursor from the session.
 
     A Line API widget: each row is drawn as one line of Rich text, cached until one of its
@@ -224,7 +225,7 @@ class ItemTable(ScrollView):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         if y == 0:
             if self._header is None:
                 style = self.get_component_rich_style("item-table--header")
@@ -265,7 +266,7 @@ class ItemTable(ScrollView):
 
     def _strip(self, text: Text, style: Style) -> Strip:
         segments = list(text.render(self.app.console))
-        return Strip(segments, text.cell_len).apply_style(self.rich_style + style)
+        return Strip(segments, text.cell_len).apply_style(self.base_style + style)
 
     # -- the table's contents -----------------------------------------------------------------
 

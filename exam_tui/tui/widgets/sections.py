@@ -10,9 +10,10 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from exam_tui.session import ExamSession
+from exam_tui.tui.widgets.frame_style import FrameStyled
 
 
-class SectionList(Widget):
+class SectionList(FrameStyled, Widget):
     """Sections and their progress. Not focusable: `]` and `[` move between sections.
 
     A Line API widget: one line per section and one for the whole exam, each rendered once and
@@ -77,7 +78,7 @@ class SectionList(Widget):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        base = self.base_style
         if not 0 <= y < len(self._rows):
             return Strip.blank(width, base)
         strip = self._strips[y]

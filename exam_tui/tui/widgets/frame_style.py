@@ -1,0 +1,48 @@
+"""The widget's own Rich style, worked out once per frame instead of once per line.
+
+Textual's ``rich_style`` walks every ancestor's styles and blends their colours each time it
+is read (it is not cached). A Line API widget that reads it for every line it draws paid that
+walk ~10 times a frame per panel: ~1.5 ms of every answer key at 80×24.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.style import Style
+from textual.geometry import Region, Size
+from textual.strip import Strip
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
+
+    _Base = Widget
+else:
+    _Base = object
+
+
+class FrameStyled(_Base):
+    """Mixin for a Line API widget: ``base_style`` and ``frame_size`` are ``rich_style`` and
+    ``size`` read once per ``render_lines`` (one frame's drawing of the widget), and read afresh
+    outside it."""
+
+    _frame_style: Style | None = None
+    _frame_size: Size | None = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._frame_style, self._frame_size = self.rich_style, self.size
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame_style = self._frame_size = None
+
+    @property
+    def base_style(self) -> Style:
+        style = self._frame_style
+        return self.rich_style if style is None else style
+
+    @property
+    def frame_size(self) -> Size:
+        """``size`` (the content area, worked out from the region and the gutter each time)."""
+        size = self._frame_size
+        return self.size if size is None else size
