@@ -23,7 +23,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-
 #: How long a key may take to draw before it counts as one that draws nothing (seconds).
 FIRST_FRAME_WAIT = 1.0
 

@@ -7,6 +7,7 @@ from rich.text import Text
 
 from exam_tui import rules
 from exam_tui.checklist import Checklist, Evidence, Item
+from exam_tui.record import Side
 from exam_tui.session import ExamSession, answer_keys
 from exam_tui.textclean import clean, clean_lines
 from exam_tui.tui.widgets.text_panel import TextPanel
@@ -52,48 +53,58 @@ class ItemDetail(TextPanel):
     size (the screen gives it the room below the items table); a long text scrolls in it."""
 
     def show(self, session: ExamSession) -> None:
-        item, side = session.item, session.side
-        t = Text()
-        t.append(item.label, style="bold")
-        if side:
-            affected = session.record.exam.affected_side in (side, "both")
-            noun = side_noun(session.checklist)
-            t.append(f" — {side} {noun}{' (affected)' if affected else ''}", style="bold")
-        if item.root:
-            t.append(f"  root {item.root}", style="italic")
-        value = session.value
-        t.append("\nNow: ", style="dim")
-        t.append(clean(rules.format_value(item, value)) if value is not None else "not answered")
-        if value is not None:
-            t.append("  (x clears)", style="dim")
-        note = session.note()
-        if note:
-            # Right under the value, in full: at 80×24 a note at the end was cut off.
-            t.append("\nNote: ", style="dim")
-            # Each line under "Note:", cleaned of anything a terminal would obey.
-            t.append(clean_lines(note).replace("\n", "\n      "), style="italic")
-        if session.prior is not None:
-            # The previous exam's value, never pre-filled: the clinician examines afresh.
-            old = session.prior_value(item.id, side)
-            t.append("\nWas: ", style="dim")
-            t.append(clean(rules.format_value(item, old)) if old is not None else "not recorded")
-            t.append(f" on {session.prior_date}", style="dim")
-            change = session.change(item, side)
-            if change is not None:
-                t.append(
-                    f" · now {change}", style="bold" if change in ("worse", "new finding") else ""
-                )
-        t.append("\nKeys: ", style="dim")
-        t.append(keys_line(item), style="bold")
-        for label, body in (
-            ("How", item.how),
-            ("Positive if", item.positive_if),
-            ("Means", item.meaning if not item.how or not item.positive_if else None),
-        ):
-            if body:
-                t.append(f"\n{label}: ", style="dim")
-                t.append(body)
-        for ev in item.evidence:
-            t.append("\nEvidence: ", style="dim")
-            t.append(evidence_line(ev))
-        self.set_text(t)
+        self.set_text(detail_text(session, session.item, session.side))
+
+    def prepare_next(self, session: ExamSession) -> None:
+        """Wrap the text of the value an answer moves to, after the frame (the next answer's
+        panel then needs no wrapping of its method and evidence)."""
+        following = session.next_position()
+        if following is not None:
+            item = session.checklist.items[following.item]
+            self.prepare(detail_text(session, item, following.side))
+
+
+def detail_text(session: ExamSession, item: Item, side: Side | None) -> Text:
+    """The panel's text for one value of an item (the cursor's, or the next one's)."""
+    t = Text()
+    t.append(item.label, style="bold")
+    if side:
+        affected = session.record.exam.affected_side in (side, "both")
+        noun = side_noun(session.checklist)
+        t.append(f" — {side} {noun}{' (affected)' if affected else ''}", style="bold")
+    if item.root:
+        t.append(f"  root {item.root}", style="italic")
+    value = session.record.get(item.id, side)
+    t.append("\nNow: ", style="dim")
+    t.append(clean(rules.format_value(item, value)) if value is not None else "not answered")
+    if value is not None:
+        t.append("  (x clears)", style="dim")
+    note = session.note(item.id)
+    if note:
+        # Right under the value, in full: at 80×24 a note at the end was cut off.
+        t.append("\nNote: ", style="dim")
+        # Each line under "Note:", cleaned of anything a terminal would obey.
+        t.append(clean_lines(note).replace("\n", "\n      "), style="italic")
+    if session.prior is not None:
+        # The previous exam's value, never pre-filled: the clinician examines afresh.
+        old = session.prior_value(item.id, side)
+        t.append("\nWas: ", style="dim")
+        t.append(clean(rules.format_value(item, old)) if old is not None else "not recorded")
+        t.append(f" on {session.prior_date}", style="dim")
+        change = session.change(item, side)
+        if change is not None:
+            t.append(f" · now {change}", style="bold" if change in ("worse", "new finding") else "")
+    t.append("\nKeys: ", style="dim")
+    t.append(keys_line(item), style="bold")
+    for label, body in (
+        ("How", item.how),
+        ("Positive if", item.positive_if),
+        ("Means", item.meaning if not item.how or not item.positive_if else None),
+    ):
+        if body:
+            t.append(f"\n{label}: ", style="dim")
+            t.append(body)
+    for ev in item.evidence:
+        t.append("\nEvidence: ", style="dim")
+        t.append(evidence_line(ev))
+    return t

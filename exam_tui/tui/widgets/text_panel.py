@@ -13,9 +13,11 @@ lays the whole screen out, and the item panel's text overflows for about half th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from rich.console import Console
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.geometry import Size
@@ -23,8 +25,12 @@ from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBarRender
 from textual.strip import Strip
 
+from exam_tui.tui.widgets.frame_style import FrameStyled
+
 #: Continuation lines of a wrapped line are indented this much more than its first line.
 HANGING_INDENT = 2
+#: Wrapped lines a panel keeps (a whole checklist's item texts at two widths fit).
+LINE_CACHE_SIZE = 4096
 
 
 def hanging_wrap(text: Text, console: Console, width: int) -> list[Text]:
@@ -45,7 +51,7 @@ def hanging_wrap(text: Text, console: Console, width: int) -> list[Text]:
     return out
 
 
-class TextPanel(ScrollView):
+class TextPanel(FrameStyled, ScrollView):
     """Shows one Rich ``Text``, wrapped; a new text is shown from its top."""
 
     can_focus = False
@@ -64,6 +70,10 @@ class TextPanel(ScrollView):
         self._overflows = False
         #: The scrollbar's cells, one strip a row, for the scroll offset it was drawn at.
         self._bar: tuple[int, list[Strip]] | None = None
+        #: Lines wrapped and rendered before, by (text, spans, style, width), drawn in
+        #: ``_cache_style`` (the panel's own style when they were rendered).
+        self._cache: dict[tuple[object, ...], list[Strip]] = {}
+        self._cache_style: Style | None = None
 
     @property
     def text(self) -> Text:
@@ -87,32 +97,64 @@ class TextPanel(ScrollView):
         super().notify_style_update()
         self._wrapped_for = None  # the colours may have changed
         self._bar = None
+        self._cache.clear()
 
     def _wrap(self) -> None:
         width, height = self.size
         if width <= 0 or self._wrapped_for == (width, height):
             return
-        console = self.app.console
-        lines = hanging_wrap(self._text, console, width)
+        lines = self._text.split("\n", allow_blank=True)
+        strips = self._wrapped(lines, width)
         bar = self.styles.scrollbar_size_vertical
-        self._overflows = len(lines) > height and width > bar
+        self._overflows = len(strips) > height and width > bar
         if self._overflows:
-            lines = hanging_wrap(self._text, console, width - bar)  # the scrollbar's columns
-        base = self.rich_style
-        self._lines = [
-            Strip(list(line.render(console)), line.cell_len).apply_style(base) for line in lines
-        ]
+            strips = self._wrapped(lines, width - bar)  # the scrollbar's columns
+        self._lines = strips
         self._wrapped_for = width, height
         self._bar = None
         old_height = self.virtual_size.height
         # The panel's own size is fixed: a new virtual size needs no screen layout (it sets
         # how far the text scrolls). Only a panel as high as its text (height: auto, the
         # flags above the table on a small terminal) needs one when its line count changes.
-        self.set_reactive(TextPanel.virtual_size, Size(width, len(lines)))
+        self.set_reactive(TextPanel.virtual_size, Size(width, len(strips)))
         self.scroll_y = self.validate_scroll_y(self.scroll_y)
         auto_height = self.styles.height is not None and self.styles.height.is_auto
-        if auto_height and len(lines) != old_height:
+        if auto_height and len(strips) != old_height:
             self.refresh(layout=True)
+
+    def _wrapped(self, lines: Iterable[Text], width: int) -> list[Strip]:
+        """The lines wrapped to ``width`` and rendered, each line looked up in the panel's
+        cache first: most of a new text is lines shown before (an item's method and evidence,
+        an unchanged flag), and wrapping and rendering them was most of an answer key's work
+        in the panel."""
+        base = self.base_style
+        if base != self._cache_style:  # the colours changed
+            self._cache.clear()
+            self._cache_style = base
+        cache, console = self._cache, self.app.console
+        out: list[Strip] = []
+        for line in lines:
+            key = (line.plain, tuple(line.spans), line.style, width)
+            strips = cache.get(key)
+            if strips is None:
+                if len(cache) >= LINE_CACHE_SIZE:
+                    cache.clear()
+                strips = cache[key] = [
+                    Strip(list(part.render(console)), part.cell_len).apply_style(base)
+                    for part in hanging_wrap(line, console, width)
+                ]
+            out.extend(strips)
+        return out
+
+    def prepare(self, text: Text) -> None:
+        """Wrap ``text`` at the panel's size ahead of showing it (after a frame, for the text
+        the next key is likely to show): ``set_text`` then finds its lines ready."""
+        width, height = self.size
+        if width <= 0:
+            return
+        lines = text.split("\n", allow_blank=True)
+        if len(self._wrapped(lines, width)) > height:
+            self._wrapped(lines, width - self.styles.scrollbar_size_vertical)
 
     def _scrollbar(self) -> list[Strip]:
         """The scrollbar's rows, as Textual's ScrollBar draws them (its colours and glyphs)."""
@@ -124,7 +166,7 @@ class TextPanel(ScrollView):
         if background.a < 1:
             background = self.background_colors[0] + background
         color = background + color
-        height, thickness = self.size.height, styles.scrollbar_size_vertical
+        height, thickness = self.frame_size.height, styles.scrollbar_size_vertical
         bar = ScrollBarRender.render_bar(
             size=height,
             virtual_size=self.virtual_size.height,
@@ -135,16 +177,17 @@ class TextPanel(ScrollView):
             back_color=background.rich_color,
             bar_color=color.rich_color,
         )
-        base = self.rich_style
+        base = self.base_style
         rows = [Strip([seg], thickness).apply_style(base) for seg in bar.segments if seg.text]
         self._bar = offset, rows
         return rows
 
     def render_line(self, y: int) -> Strip:
-        if self._wrapped_for != (self.size.width, self.size.height):
+        size = self.frame_size
+        if self._wrapped_for != (size.width, size.height):
             self._wrap()
-        width = self.size.width
-        base = self.rich_style
+        width = size.width
+        base = self.base_style
         n = y + round(self.scroll_y)
         text_width = width
         if self._overflows:
