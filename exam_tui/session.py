@@ -504,16 +504,46 @@ class ExamSession:
     def advance(self) -> bool:
         """After an answer: to the other side of a bilateral item, then the next shown value."""
         self.number_buffer = ""
-        positions = self._positions()
-        try:
-            here = positions.index(self.cursor)
-        except ValueError:
+        if not self._cursor_shown():
             self._revalidate_cursor()
             return False
-        if here + 1 < len(positions):
-            self.cursor = positions[here + 1]
-            return True
-        return False
+        following = self.next_position()
+        if following is None:
+            return False
+        self.cursor = following
+        return True
+
+    def _cursor_shown(self) -> bool:
+        """Whether the cursor is on a shown value (one of ``_positions``)."""
+        c = self.cursor
+        sections = self.checklist.sections
+        return (
+            0 <= c.section < len(sections)
+            and self.checklist.section_of.get(c.item) is sections[c.section]
+            and c.side in self.shown_sides(self.checklist.items[c.item])
+        )
+
+    def next_position(self) -> Cursor | None:
+        """The shown value after the cursor in exam order (where an answer moves it), found
+        from the cursor on: listing every position of the exam took ~1 ms of each answer."""
+        c = self.cursor
+        sections = self.checklist.sections
+        started = False
+        for si in range(max(c.section, 0), len(sections)):
+            for item in sections[si].items:
+                if not started:
+                    if item.id != c.item:
+                        continue
+                    started = True
+                    sides = self.shown_sides(item)
+                    later = sides[sides.index(c.side) + 1 :] if c.side in sides else []
+                    if later:
+                        return Cursor(si, item.id, later[0])
+                    continue
+                sides = self.shown_sides(item)
+                if sides:
+                    return Cursor(si, item.id, sides[0])
+        return None
 
     # -- answering --------------------------------------------------------------------------
 
