@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region, Size
@@ -22,6 +23,7 @@ from exam_tui.record import Side
 from exam_tui.session import ExamSession, Value
 from exam_tui.textclean import clean
 from exam_tui.tui.widgets.frame_style import FrameStyled
+from exam_tui.tui.widgets.scrollbar import DrawnScrollbar
 
 NOT_ANSWERED = "·"
 #: Width of the L and R columns: "equivocal" fits (and a change mark, at a follow-up exam).
@@ -41,6 +43,8 @@ CHANGE_MARK = {
 MIN_LABEL_WITH_PRIOR = 22
 #: Width of the answer and "was" columns of a one-value section when both are shown.
 MIN_ANSWER_WIDTH = 14
+#: Drawn cells the table keeps (a whole exam's, with and without the cursor, fit).
+CELL_CACHE_SIZE = 4096
 
 
 def short_value(item: Item, value: Value | None) -> str:
@@ -92,7 +96,7 @@ class Column:
     width: int
 
 
-class ItemTable(FrameStyled, ScrollView):
+class ItemTable(DrawnScrollbar, FrameStyled, ScrollView):
     """Items of one section. Not focusable: the exam screen moves its cursor from the session.
 
     A Line API widget: each row is drawn as one line of Rich text, cached until one of its
@@ -111,7 +115,7 @@ class ItemTable(FrameStyled, ScrollView):
         background: $surface;
         color: $foreground;
         overflow-x: hidden;
-        overflow-y: auto;
+        overflow-y: hidden;  /* the table draws its own scrollbar (scrollbar.py) */
     }
     ItemTable > .item-table--header {
         text-style: bold;
@@ -144,6 +148,8 @@ class ItemTable(FrameStyled, ScrollView):
         #: Rendered rows (None: to be drawn), and the header.
         self._lines: list[Strip | None] = []
         self._header: Strip | None = None
+        #: Cells drawn before, by (column, width, text, cursor): ``_cell_segments``.
+        self._cell_cache: dict[tuple[object, ...], list[Segment]] = {}
 
     # -- what the screen and the tests use --------------------------------------------------
 
@@ -202,6 +208,8 @@ class ItemTable(FrameStyled, ScrollView):
         super().notify_style_update()
         self._lines = [None] * len(self._lines)  # the theme (colours) may have changed
         self._header = None
+        self._cell_cache.clear()
+        self.forget_scrollbar()
 
     # -- drawing ----------------------------------------------------------------------------
 
@@ -219,13 +227,20 @@ class ItemTable(FrameStyled, ScrollView):
             return
         row, top = self.cursor_coordinate[0], round(self.scroll_y)
         if row < top:
-            self.scroll_to(y=row, animate=False)
+            self.scroll_to(y=row, animate=False, force=True)
         elif row >= top + visible:
-            self.scroll_to(y=row - visible + 1, animate=False)
+            self.scroll_to(y=row - visible + 1, animate=False, force=True)
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        base = self.base_style
+        size, base = self.frame_size, self.base_style
+        bar = self.overflows()
+        width = size.width - self.bar_width if bar else size.width
+        strip = self._content_line(y, width, base)
+        if bar:
+            strip = self.with_scrollbar(strip, y)
+        return strip.adjust_cell_length(size.width, base)
+
+    def _content_line(self, y: int, width: int, base: Style) -> Strip:
         if y == 0:
             if self._header is None:
                 style = self.get_component_rich_style("item-table--header")
@@ -246,23 +261,39 @@ class ItemTable(FrameStyled, ScrollView):
 
     def _render_row(self, row: int) -> Strip:
         cursor_row, cursor_column = self.cursor_coordinate
-        text = Text(no_wrap=True, end="")
+        segments: list[Segment] = []
         for n, (col, cell) in enumerate(
             zip(self.columns.values(), self._cells_by_row[row], strict=True)
         ):
-            content = cell.copy()
-            if n == 0 and content.plain.endswith(NOTE_MARK) and content.cell_len > col.width:
-                # Shorten the label, keep the note mark: at 80×24 it was cut off.
-                mark = content[len(content.plain) - len(NOTE_MARK) :]
-                content = content[: len(content.plain) - len(NOTE_MARK)]
-                content.truncate(max(1, col.width - mark.cell_len), overflow="ellipsis")
-                content.append_text(mark)
-            content.truncate(col.width, overflow="ellipsis" if n == 0 else "crop", pad=True)
-            padded = Text(" ") + content + Text(" ")
-            if row == cursor_row and n == cursor_column:
-                padded.stylize(self.get_component_rich_style("item-table--cursor"))
-            text.append(padded)
-        return self._strip(text, Style.null())
+            cursor = row == cursor_row and n == cursor_column
+            segments += self._cell_segments(n, col.width, cell, cursor)
+        width = sum(col.width + 2 for col in self.columns.values())
+        return Strip(segments, width)
+
+    def _cell_segments(self, n: int, width: int, cell: Text, cursor: bool) -> list[Segment]:
+        """One cell drawn (padded, cut to its column, in the cursor's colours if it has it),
+        remembered: most cells of a changed row were drawn before (a value, a label without
+        the cursor), and drawing a row's Rich texts was ~0.3 ms of each row an answer changed."""
+        key = (n, width, cell.plain, tuple(cell.spans), cell.style, cursor)
+        cached = self._cell_cache.get(key)
+        if cached is not None:
+            return cached
+        content = cell.copy()
+        if n == 0 and content.plain.endswith(NOTE_MARK) and content.cell_len > width:
+            # Shorten the label, keep the note mark: at 80×24 it was cut off.
+            mark = content[len(content.plain) - len(NOTE_MARK) :]
+            content = content[: len(content.plain) - len(NOTE_MARK)]
+            content.truncate(max(1, width - mark.cell_len), overflow="ellipsis")
+            content.append_text(mark)
+        content.truncate(width, overflow="ellipsis" if n == 0 else "crop", pad=True)
+        padded = Text(" ", end="") + content + Text(" ")
+        if cursor:
+            padded.stylize(self.get_component_rich_style("item-table--cursor"))
+        segments = list(Strip(list(padded.render(self.app.console))).apply_style(self.base_style))
+        if len(self._cell_cache) >= CELL_CACHE_SIZE:
+            self._cell_cache.clear()
+        self._cell_cache[key] = segments
+        return segments
 
     def _strip(self, text: Text, style: Style) -> Strip:
         segments = list(text.render(self.app.console))

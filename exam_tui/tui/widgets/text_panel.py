@@ -19,13 +19,12 @@ from typing import Any
 from rich.console import Console
 from rich.style import Style
 from rich.text import Text
-from textual import events
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
-from textual.scrollbar import ScrollBarRender
 from textual.strip import Strip
 
 from exam_tui.tui.widgets.frame_style import FrameStyled
+from exam_tui.tui.widgets.scrollbar import DrawnScrollbar
 
 #: Continuation lines of a wrapped line are indented this much more than its first line.
 HANGING_INDENT = 2
@@ -51,7 +50,7 @@ def hanging_wrap(text: Text, console: Console, width: int) -> list[Text]:
     return out
 
 
-class TextPanel(FrameStyled, ScrollView):
+class TextPanel(DrawnScrollbar, FrameStyled, ScrollView):
     """Shows one Rich ``Text``, wrapped; a new text is shown from its top."""
 
     can_focus = False
@@ -68,8 +67,6 @@ class TextPanel(FrameStyled, ScrollView):
         self._wrapped_for: tuple[int, int] | None = None
         #: Whether the text is longer than the panel (the panel's scrollbar is drawn).
         self._overflows = False
-        #: The scrollbar's cells, one strip a row, for the scroll offset it was drawn at.
-        self._bar: tuple[int, list[Strip]] | None = None
         #: Lines wrapped and rendered before, by (text, spans, style, width), drawn in
         #: ``_cache_style`` (the panel's own style when they were rendered).
         self._cache: dict[tuple[object, ...], list[Strip]] = {}
@@ -87,7 +84,7 @@ class TextPanel(FrameStyled, ScrollView):
         self._text = text
         self._wrapped_for = None
         self._wrap()
-        self.scroll_to(0, 0, animate=False)
+        self.scroll_to(0, 0, animate=False, force=True)
         self.refresh()
 
     def on_resize(self) -> None:
@@ -96,7 +93,7 @@ class TextPanel(FrameStyled, ScrollView):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._wrapped_for = None  # the colours may have changed
-        self._bar = None
+        self.forget_scrollbar()
         self._cache.clear()
 
     def _wrap(self) -> None:
@@ -111,7 +108,6 @@ class TextPanel(FrameStyled, ScrollView):
             strips = self._wrapped(lines, width - bar)  # the scrollbar's columns
         self._lines = strips
         self._wrapped_for = width, height
-        self._bar = None
         old_height = self.virtual_size.height
         # The panel's own size is fixed: a new virtual size needs no screen layout (it sets
         # how far the text scrolls). Only a panel as high as its text (height: auto, the
@@ -156,32 +152,6 @@ class TextPanel(FrameStyled, ScrollView):
         if len(self._wrapped(lines, width)) > height:
             self._wrapped(lines, width - self.styles.scrollbar_size_vertical)
 
-    def _scrollbar(self) -> list[Strip]:
-        """The scrollbar's rows, as Textual's ScrollBar draws them (its colours and glyphs)."""
-        offset = round(self.scroll_y)
-        if self._bar is not None and self._bar[0] == offset:
-            return self._bar[1]
-        styles = self.styles
-        background, color = styles.scrollbar_background, styles.scrollbar_color
-        if background.a < 1:
-            background = self.background_colors[0] + background
-        color = background + color
-        height, thickness = self.frame_size.height, styles.scrollbar_size_vertical
-        bar = ScrollBarRender.render_bar(
-            size=height,
-            virtual_size=self.virtual_size.height,
-            window_size=height,
-            position=offset,
-            thickness=thickness,
-            vertical=True,
-            back_color=background.rich_color,
-            bar_color=color.rich_color,
-        )
-        base = self.base_style
-        rows = [Strip([seg], thickness).apply_style(base) for seg in bar.segments if seg.text]
-        self._bar = offset, rows
-        return rows
-
     def render_line(self, y: int) -> Strip:
         size = self.frame_size
         if self._wrapped_for != (size.width, size.height):
@@ -197,24 +167,5 @@ class TextPanel(FrameStyled, ScrollView):
         else:
             strip = Strip.blank(text_width, base)
         if self._overflows:
-            bar = self._scrollbar()
-            if 0 <= y < len(bar):
-                strip = Strip.join([strip, bar[y]])
+            strip = self.with_scrollbar(strip, y)
         return strip.adjust_cell_length(width, base)
-
-    # -- the mouse wheel scrolls the text (Textual's own handling needs its scrollbar) -------
-
-    def _scroll_by(self, lines: int) -> None:
-        if self._overflows:
-            self.scroll_to(y=self.scroll_y + lines, animate=False)
-            self.refresh()
-
-    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
-        if self._overflows:
-            event.stop()
-            self._scroll_by(1)
-
-    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        if self._overflows:
-            event.stop()
-            self._scroll_by(-1)

@@ -1,0 +1,98 @@
+"""The items table and the item panel draw their own scrollbars (scrollbar.py), and scroll
+without Textual's: the table keeps the cursor row in view as answers move it down a long
+section, and the mouse wheel scrolls a panel whose text overflows (with overflow hidden,
+Textual refuses to scroll a widget unless forced: the wheel did nothing in the item panel)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import events
+from textual.pilot import Pilot
+
+from exam_tui.tui.app import ExamApp
+from exam_tui.tui.screens.exam import ExamScreen
+from exam_tui.tui.widgets import ItemDetail, ItemTable
+from tests.tui.waiting import wait_until
+
+MakeApp = Callable[..., ExamApp]
+NEW = {"mode": "new", "patient": "P-018", "examiner": "Dr A", "side": "left"}
+
+
+def lines(widget: ItemTable | ItemDetail) -> list[str]:
+    """The widget's content lines as drawn, inside its border (its scrollbar cells included)."""
+    return [widget.render_line(y).text for y in range(widget.size.height)]
+
+
+async def wheel(pilot: Pilot[None], widget: ItemTable | ItemDetail, down: bool = True) -> None:
+    """One turn of the mouse wheel over the widget, as the terminal driver hands it over."""
+    app = pilot.app
+    x, y = widget.region.center
+    cls = events.MouseScrollDown if down else events.MouseScrollUp
+    app.post_message(cls(None, x, y, 0, 0, 0, False, False, False, screen_x=x, screen_y=y))
+    await pilot.pause()
+
+
+async def test_the_cursor_row_stays_in_view_down_a_long_section(make_app: MakeApp) -> None:
+    app = make_app(**NEW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        table = screen.query_one(ItemTable)
+        s = screen.session
+        # The longest section: more rows than the table shows at 80×24.
+        longest = max(range(len(s.sections)), key=lambda n: len(s.shown_items(n)))
+        s.goto_section(longest)
+        screen.refresh_view()
+        await pilot.pause()
+        assert table.virtual_size.height > table.size.height, "the section fits: no scrolling"
+        start = s.cursor.section
+        moved, scrolled = 0, 0.0
+        while True:
+            before = s.cursor
+            await pilot.press("down")
+            await wait_until(pilot, lambda b=before: s.cursor != b, "the cursor moved")
+            if s.cursor.section != start:
+                break
+            moved += 1
+            await wait_until(
+                pilot, lambda m=moved: table.cursor_coordinate[0] == m, "the table's cursor row"
+            )
+            drawn = lines(table)
+            assert any("▶" in line for line in drawn[1:]), (moved, drawn)
+            scrolled = max(scrolled, table.scroll_y)
+            # The scrollbar's column: Textual's glyphs, drawn by the table.
+            assert {line[-1] for line in drawn} & {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█", " "}
+        assert moved > table.size.height - 1, "the cursor never went below the first screenful"
+        assert scrolled > 0
+
+
+async def test_the_mouse_wheel_scrolls_an_overflowing_item_panel(make_app: MakeApp) -> None:
+    app = make_app(**NEW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        detail = screen.query_one(ItemDetail)
+        s = screen.session
+        for _ in range(200):  # to an item whose text is longer than the panel
+            if detail.virtual_size.height > detail.size.height:
+                break
+            await pilot.press("down")
+        assert detail.virtual_size.height > detail.size.height, "no item overflows at 80×24"
+        top = lines(detail)
+        await wheel(pilot, detail)
+        assert detail.scroll_y == 1
+        scrolled = lines(detail)
+        assert scrolled != top
+        text = detail.size.width - detail.bar_width  # the columns left of the scrollbar
+        assert scrolled[0][:text] == top[1][:text]
+        await wheel(pilot, detail, down=False)
+        assert detail.scroll_y == 0
+        assert lines(detail) == top
+        # A new item's text is shown from its top again.
+        await wheel(pilot, detail)
+        await pilot.press("down")
+        await wait_until(pilot, lambda: detail.scroll_y == 0, "the next item from its top")
+        assert s.item.label in lines(detail)[0]
