@@ -128,6 +128,8 @@ class Score(Struct):
 
 
 Condition = ItemTest | AllOf | AnyOf | AtLeast | Not | Ref | PatternIs | Score
+#: The group kinds, as a tuple: ``isinstance`` with ``A | B | C`` builds the union each call.
+_GROUPS = (AllOf, AnyOf, AtLeast)
 
 
 class ConditionSyntaxError(ValueError):
@@ -273,7 +275,7 @@ def parse(raw: Any) -> Condition:
 def walk(cond: Condition) -> list[Condition]:
     """Every node of a condition tree, depth first (refs are not followed)."""
     out: list[Condition] = [cond]
-    if isinstance(cond, AllOf | AnyOf | AtLeast):
+    if isinstance(cond, _GROUPS):
         for c in cond.children:
             out.extend(walk(c))
     elif isinstance(cond, Not):
@@ -435,16 +437,23 @@ def _item_result(t: ItemTest, ctx: Context, bound: Side | None) -> Result:
 
 
 def _group(cond: AllOf | AnyOf | AtLeast, ctx: Context, side: Side | None) -> Result:
-    results = [evaluate(c, ctx, side) for c in cond.children]
-    true = [m for ok, ms in results if ok for m in ms]
-    count = sum(ok for ok, _ in results)
     if isinstance(cond, AllOf):
-        ok = count == len(results)
-    elif isinstance(cond, AnyOf):
-        ok = count >= 1
+        # All must hold: the first that does not decides (the rest would change nothing;
+        # evaluating has no effect but the memo). Most rules' first condition does not hold.
+        results = []
+        for c in cond.children:
+            result = evaluate(c, ctx, side)
+            if not result[0]:
+                return False, []
+            results.append(result)
+        ok = True
     else:
-        ok = count >= cond.n
-    return ok, (_dedupe(true) if ok else [])
+        results = [evaluate(c, ctx, side) for c in cond.children]
+        count = sum(1 for ok, _ in results if ok)
+        ok = count >= 1 if isinstance(cond, AnyOf) else count >= cond.n
+    if not ok:
+        return False, []
+    return True, _dedupe([m for ok, ms in results if ok for m in ms])
 
 
 def _sided(
@@ -472,8 +481,10 @@ def evaluate(cond: Condition, ctx: Context, bound: Side | None = None) -> Result
     """Whether ``cond`` holds, and every finding that satisfied it."""
     if isinstance(cond, ItemTest):
         return _item_result(cond, ctx, bound)
-    if isinstance(cond, AllOf | AnyOf | AtLeast):
+    if isinstance(cond, _GROUPS):
         group = cond
+        if cond.side is None and cond.on is None:
+            return _group(group, ctx, bound)  # what _sided does then, without the closure
         return _sided(lambda s: _group(group, ctx, s), cond.side, cond.on, bound)
     if isinstance(cond, Not):
         ok, _ = evaluate(cond.child, ctx, bound)
