@@ -138,7 +138,12 @@ async def run_exam(
 
     async def press(pilot: Any, key: str) -> None:
         if clock is not None and on_frame is not None:
-            on_frame(await clock.press(pilot, key))
+            in_dialog = not isinstance(app.screen, ExamScreen)
+            timing = await clock.press(pilot, key)
+            if in_dialog:
+                # `enter` confirming N's list or completing the exam: not an answer key.
+                timing.key = f"{key}_dialog"
+            on_frame(timing)
             pressed.append(key)
             return
         t0 = time.perf_counter()
