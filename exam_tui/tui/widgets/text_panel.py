@@ -19,7 +19,7 @@ from typing import Any
 from rich.console import Console
 from rich.style import Style
 from rich.text import Text
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -82,10 +82,20 @@ class TextPanel(DrawnScrollbar, FrameStyled, ScrollView):
         if text == self._text:
             return
         self._text = text
+        old_lines, old_overflow, old_scroll = self._lines, self._overflows, round(self.scroll_y)
         self._wrapped_for = None
         self._wrap()
         self.scroll_to(0, 0, animate=False, force=True)
-        self.refresh()
+        lines = self._lines
+        if old_scroll or len(lines) != len(old_lines) or self._overflows != old_overflow:
+            self.refresh()
+            return
+        # Only the lines that changed are repainted (a flag added or a count changed in the
+        # flags panel is one or two lines of ten): lines from the cache are the same objects.
+        width = self.size.width
+        for y, (new, was) in enumerate(zip(lines, old_lines, strict=True)):
+            if new is not was and new != was:
+                self.refresh(Region(0, y, width, 1))
 
     def on_resize(self) -> None:
         self._wrap()
