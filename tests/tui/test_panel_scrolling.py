@@ -48,9 +48,10 @@ async def test_the_cursor_row_stays_in_view_down_a_long_section(make_app: MakeAp
         await pilot.pause()
         assert table.virtual_size.height > table.size.height, "the section fits: no scrolling"
         start = s.cursor.section
-        moved, scrolled = 0, 0.0
+        visible = table.size.height - 1  # rows under the header
+        moved, scrolls = 0, 0
         while True:
-            before = s.cursor
+            before, top = s.cursor, table.scroll_y
             await pilot.press("down")
             await wait_until(pilot, lambda b=before: s.cursor != b, "the cursor moved")
             if s.cursor.section != start:
@@ -61,11 +62,29 @@ async def test_the_cursor_row_stays_in_view_down_a_long_section(make_app: MakeAp
             )
             drawn = lines(table)
             assert any("▶" in line for line in drawn[1:]), (moved, drawn)
-            scrolled = max(scrolled, table.scroll_y)
+            if table.scroll_y != top:
+                # Moved by most of a page: the cursor a third of the way down, the rows that
+                # come next in view (or the section's last rows, at its end).
+                scrolls += 1
+                at = drawn[1:].index(next(line for line in drawn[1:] if "▶" in line))
+                last = table.scroll_y == table.max_scroll_y
+                assert at == visible // 3 or (last and at > visible // 3), (at, drawn)
             # The scrollbar's column: Textual's glyphs, drawn by the table.
             assert {line[-1] for line in drawn} & {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█", " "}
-        assert moved > table.size.height - 1, "the cursor never went below the first screenful"
-        assert scrolled > 0
+        assert moved > visible, "the cursor never went below the first screenful"
+        assert 0 < scrolls < moved - visible, "the table moved on (nearly) every row"
+        # And back up to the section's first row: the cursor stays in view all the way.
+        s.goto_section(start)
+        screen.refresh_view()
+        s.goto(s.shown_items()[-1].id)
+        screen.refresh_view()
+        await pilot.pause()
+        for _ in range(moved):
+            before = s.cursor
+            await pilot.press("up")
+            await wait_until(pilot, lambda b=before: s.cursor != b, "the cursor moved")
+            assert any("▶" in line for line in lines(table)[1:])
+        assert table.scroll_y == 0
 
 
 async def test_the_mouse_wheel_scrolls_an_overflowing_item_panel(make_app: MakeApp) -> None:

@@ -221,15 +221,18 @@ class ItemTable(DrawnScrollbar, FrameStyled, ScrollView):
                 self.refresh(Region(0, y, self.size.width, 1))
 
     def _scroll_to_cursor(self) -> None:
-        """Keep the cursor row between the header and the bottom edge."""
+        """Keep the cursor row between the header and the bottom edge. When it would leave
+        the view, the rows move by most of a page, not by one: the cursor lands a third of
+        the way down (going down; two thirds going up), so the rows that come next are in
+        view, and the table is redrawn whole every few answers instead of on every one."""
         visible = self.scrollable_content_region.height - 1
         if visible < 1:
             return
         row, top = self.cursor_coordinate[0], round(self.scroll_y)
         if row < top:
-            self.scroll_to(y=row, animate=False, force=True)
+            self.scroll_to(y=max(0, row - (2 * visible) // 3), animate=False, force=True)
         elif row >= top + visible:
-            self.scroll_to(y=row - visible + 1, animate=False, force=True)
+            self.scroll_to(y=max(0, row - visible // 3), animate=False, force=True)
 
     def render_line(self, y: int) -> Strip:
         size, base = self.frame_size, self.base_style
