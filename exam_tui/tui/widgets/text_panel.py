@@ -111,11 +111,12 @@ class TextPanel(DrawnScrollbar, FrameStyled, ScrollView):
         if width <= 0 or self._wrapped_for == (width, height):
             return
         lines = self._text.split("\n", allow_blank=True)
-        strips = self._wrapped(lines, width)
+        base = self.base_style
+        strips = self._wrapped(lines, width, base)
         bar = self.styles.scrollbar_size_vertical
         self._overflows = len(strips) > height and width > bar
         if self._overflows:
-            strips = self._wrapped(lines, width - bar)  # the scrollbar's columns
+            strips = self._wrapped(lines, width - bar, base)  # the scrollbar's columns
         self._lines = strips
         self._wrapped_for = width, height
         old_height = self.virtual_size.height
@@ -128,12 +129,12 @@ class TextPanel(DrawnScrollbar, FrameStyled, ScrollView):
         if auto_height and len(strips) != old_height:
             self.refresh(layout=True)
 
-    def _wrapped(self, lines: Iterable[Text], width: int) -> list[Strip]:
+    def _wrapped(self, lines: Iterable[Text], width: int, base: Style) -> list[Strip]:
         """The lines wrapped to ``width`` and rendered, each line looked up in the panel's
         cache first: most of a new text is lines shown before (an item's method and evidence,
         an unchanged flag), and wrapping and rendering them was most of an answer key's work
-        in the panel."""
-        base = self.base_style
+        in the panel. ``base`` is the panel's own style (read once per text: it is not cached
+        by Textual)."""
         if base != self._cache_style:  # the colours changed
             self._cache.clear()
             self._cache_style = base
@@ -159,8 +160,9 @@ class TextPanel(DrawnScrollbar, FrameStyled, ScrollView):
         if width <= 0:
             return
         lines = text.split("\n", allow_blank=True)
-        if len(self._wrapped(lines, width)) > height:
-            self._wrapped(lines, width - self.styles.scrollbar_size_vertical)
+        base = self.base_style
+        if len(self._wrapped(lines, width, base)) > height:
+            self._wrapped(lines, width - self.styles.scrollbar_size_vertical, base)
 
     def render_line(self, y: int) -> Strip:
         size = self.frame_size
