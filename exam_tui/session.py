@@ -151,6 +151,8 @@ class ExamSession:
         self._shown_revision = -1
         self._shown_cache: dict[tuple[str, Side | None], bool] = {}
         self._shown_context: cond.Context | None = None
+        #: (answered, applicable) per section, for the record as it stands (see _shown).
+        self._progress: tuple[tuple[int, int], ...] | None = None
         #: Why the cursor did not leave its cell (a typed number that is not valid), or None.
         self.refusal: str | None = None
         #: Why the record is being amended (stored in each amendment entry), if given.
@@ -260,15 +262,22 @@ class ExamSession:
     def is_shown(self, item: Item, side: Side | None = None) -> bool:
         return self._shown(item.id, side)
 
-    def _shown(self, item_id: str, side: Side | None) -> bool:
-        """record.is_shown, remembered for this record as it stands (its ``revision``): the
-        screen asks it for every value of the exam after each key (progress, the sections'
-        counts, moving), ~300 times, each evaluating the show-condition afresh."""
+    def _remembering(self) -> Record:
+        """The record, after forgetting what was remembered for an earlier one (or an earlier
+        revision of it): which values are shown, and the sections' progress."""
         record = self.record
         if self._shown_for is not record or self._shown_revision != record.revision:
             self._shown_for, self._shown_revision = record, record.revision
             self._shown_cache = {}
             self._shown_context = None
+            self._progress = None
+        return record
+
+    def _shown(self, item_id: str, side: Side | None) -> bool:
+        """record.is_shown, remembered for this record as it stands (its ``revision``): the
+        screen asks it for every value of the exam after each key (progress, the sections'
+        counts, moving), ~300 times, each evaluating the show-condition afresh."""
+        record = self._remembering()
         key = (item_id, side)
         hit = self._shown_cache.get(key)
         if hit is None:
@@ -293,8 +302,21 @@ class ExamSession:
 
     def progress(self, section_index: int | None = None) -> tuple[int, int]:
         """(answered, applicable) values of one section, or of the whole exam with None."""
-        sid = None if section_index is None else self.checklist.sections[section_index].id
-        return rec.progress(self.checklist, self.record, sid, shown=self._shown)
+        per_section = self.section_progress()
+        if section_index is not None:
+            return per_section[section_index]
+        return sum(d for d, _ in per_section), sum(t for _, t in per_section)
+
+    def section_progress(self) -> tuple[tuple[int, int], ...]:
+        """(answered, applicable) of every section, remembered for the record as it stands
+        (the section list asks for all of them after every key)."""
+        record = self._remembering()
+        if self._progress is None:
+            cl = self.checklist
+            self._progress = tuple(
+                rec.progress(cl, record, section.id, shown=self._shown) for section in cl.sections
+            )
+        return self._progress
 
     def unanswered(self) -> list[tuple[str, list[tuple[Item, Side | None]]]]:
         return rec.unanswered(self.checklist, self.record, shown=self._shown)

@@ -30,18 +30,38 @@ class SectionList(FrameStyled, Widget):
         #: What is on screen, one Text a line, and each line rendered (None: to be rendered).
         self._rows: list[Text] = []
         self._strips: list[Strip | None] = []
+        #: What the rows were made from: the checklist, each section's progress, the
+        #: cursor's section.
+        self._drawn_for: object | None = None
+        self._progress: tuple[tuple[int, int], ...] = ()
+        self._current = -1
 
     def show(self, session: ExamSession) -> None:
+        progress, current = session.section_progress(), session.cursor.section
+        same_checklist = self._drawn_for is session.checklist
+        if same_checklist and progress == self._progress and current == self._current:
+            return  # a key that changes no count and stays in its section
+        old_progress = self._progress if same_checklist else ()
+        old_current = self._current
+        self._drawn_for, self._progress, self._current = session.checklist, progress, current
         rows: list[Text] = []
         answered = applicable = 0
         for n, section in enumerate(session.sections):
-            done, total = session.progress(n)
+            done, total = progress[n]
             # The whole exam's count is the sum of the sections' (record.progress): not
             # counted a second time.
             answered, applicable = answered + done, applicable + total
-            current = n == session.cursor.section
-            mark = "▶" if current else ("✓" if total and done == total else " ")
-            style = "bold reverse" if current else ("dim" if total and done == total else "")
+            here = n == current
+            if (
+                n < len(old_progress)
+                and n < len(self._rows)
+                and old_progress[n] == (done, total)
+                and (n == old_current) == here
+            ):
+                rows.append(self._rows[n])  # unchanged: an answer changes one section's row
+                continue
+            mark = "▶" if here else ("✓" if total and done == total else " ")
+            style = "bold reverse" if here else ("dim" if total and done == total else "")
             row = Text(no_wrap=True, overflow="ellipsis", end="")
             row.append(f"{mark} {section.title}", style=style)
             row.append(f" {done}/{total}", style=style or "dim")
@@ -57,7 +77,7 @@ class SectionList(FrameStyled, Widget):
             self.refresh(layout=True)  # one line per section: another height
             return
         for n, (new, was) in enumerate(zip(rows, old, strict=True)):
-            if new != was:
+            if new is not was and new != was:
                 self._strips[n] = None
                 self.refresh(Region(0, n, self.size.width, 1))
 
