@@ -268,16 +268,21 @@ class ExamScreen(Screen[None]):
         return result
 
     def _prepare_next(self) -> None:
-        """After the frame (and the save), the item panel wraps the text of the value an
-        answer moves to: wrapping a new item's method and evidence was ~2 ms of a key."""
+        """After the frame (and the save), the panels prepare what the next answer will show:
+        the item panel wraps the next value's text (a new item's method and evidence was ~2 ms
+        of a key), and at a section's end the table draws the next section's cells."""
         if not self._prepare_scheduled:
             self._prepare_scheduled = True
             self.call_after_refresh(self._prepared)
 
     def _prepared(self) -> None:
         self._prepare_scheduled = False
-        if self.is_attached:
-            self.query_one(ItemDetail).prepare_next(self.session)
+        s = self.session
+        following = s.next_position() if self.is_attached else None
+        if following is None:
+            return
+        self.query_one(ItemDetail).prepare_at(s, following)
+        self.query_one(ItemTable).prepare(s, following)
 
     #: A ``_prepared`` is waiting for the next frame.
     _prepare_scheduled = False

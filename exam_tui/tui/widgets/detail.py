@@ -8,7 +8,7 @@ from rich.text import Text
 from exam_tui import rules
 from exam_tui.checklist import Checklist, Evidence, Item
 from exam_tui.record import Side
-from exam_tui.session import ExamSession, answer_keys
+from exam_tui.session import Cursor, ExamSession, answer_keys
 from exam_tui.textclean import clean, clean_lines
 from exam_tui.tui.widgets.text_panel import TextPanel
 
@@ -55,13 +55,10 @@ class ItemDetail(TextPanel):
     def show(self, session: ExamSession) -> None:
         self.set_text(detail_text(session, session.item, session.side))
 
-    def prepare_next(self, session: ExamSession) -> None:
-        """Wrap the text of the value an answer moves to, after the frame (the next answer's
-        panel then needs no wrapping of its method and evidence)."""
-        following = session.next_position()
-        if following is not None:
-            item = session.checklist.items[following.item]
-            self.prepare(detail_text(session, item, following.side))
+    def prepare_at(self, session: ExamSession, cursor: Cursor) -> None:
+        """Wrap the text of the value at ``cursor`` (where an answer moves), after the frame:
+        the next answer's panel then needs no wrapping of its method and evidence."""
+        self.prepare(detail_text(session, session.checklist.items[cursor.item], cursor.side))
 
 
 def detail_text(session: ExamSession, item: Item, side: Side | None) -> Text:

@@ -20,7 +20,7 @@ from textual.strip import Strip
 
 from exam_tui.checklist import Item
 from exam_tui.record import Side
-from exam_tui.session import ExamSession, Value
+from exam_tui.session import Cursor, ExamSession, Value
 from exam_tui.textclean import clean
 from exam_tui.tui.widgets.frame_style import FrameStyled
 from exam_tui.tui.widgets.scrollbar import DrawnScrollbar
@@ -150,6 +150,8 @@ class ItemTable(DrawnScrollbar, FrameStyled, ScrollView):
         self._header: Strip | None = None
         #: Cells drawn before, by (column, width, text, cursor): ``_cell_segments``.
         self._cell_cache: dict[tuple[object, ...], list[Segment]] = {}
+        #: Header lines drawn before, by their columns' labels and widths.
+        self._headers: dict[tuple[tuple[str, int], ...], Strip] = {}
 
     # -- what the screen and the tests use --------------------------------------------------
 
@@ -208,6 +210,7 @@ class ItemTable(DrawnScrollbar, FrameStyled, ScrollView):
         super().notify_style_update()
         self._lines = [None] * len(self._lines)  # the theme (colours) may have changed
         self._header = None
+        self._headers.clear()
         self._cell_cache.clear()
         self.forget_scrollbar()
 
@@ -246,13 +249,7 @@ class ItemTable(DrawnScrollbar, FrameStyled, ScrollView):
     def _content_line(self, y: int, width: int, base: Style) -> Strip:
         if y == 0:
             if self._header is None:
-                style = self.get_component_rich_style("item-table--header")
-                text = Text(no_wrap=True, end="")
-                for col in self.columns.values():
-                    label = Text(col.label)
-                    label.truncate(col.width, overflow="ellipsis", pad=True)
-                    text.append(Text(" ") + label + Text(" "))
-                self._header = self._strip(text, style)
+                self._header = self._header_strip()
             return self._header.adjust_cell_length(width, base)
         row = y - 1 + round(self.scroll_y)
         if not 0 <= row < len(self._lines):
@@ -297,6 +294,49 @@ class ItemTable(DrawnScrollbar, FrameStyled, ScrollView):
             self._cell_cache.clear()
         self._cell_cache[key] = segments
         return segments
+
+    def _header_strip(self) -> Strip:
+        """The header line for the current columns, remembered by their labels and widths."""
+        key = tuple((col.label, col.width) for col in self.columns.values())
+        strip = self._headers.get(key)
+        if strip is None:
+            style = self.get_component_rich_style("item-table--header")
+            text = Text(no_wrap=True, end="")
+            for col in self.columns.values():
+                label = Text(col.label)
+                label.truncate(col.width, overflow="ellipsis", pad=True)
+                text.append(Text(" ") + label + Text(" "))
+            strip = self._headers[key] = self._strip(text, style)
+        return strip
+
+    def prepare(self, session: ExamSession, cursor: Cursor) -> None:
+        """Draw ahead, after a frame, the header and the cells of the section ``cursor`` is
+        in, as they will look with the cursor there (where an answer moves at a section's
+        end): entering a section drew every row's label afresh, in the frame that also lays
+        the screen out. Only the caches of drawn cells and headers are filled, keyed by what
+        they show: nothing on screen changes, and a guess that turns out wrong costs only
+        the time it took."""
+        if cursor.section == session.cursor.section or not self.size.width:
+            return
+        saved = (session.cursor, self._prefix, self.columns, self._value_width, self._was_columns)
+        try:
+            session.cursor = cursor
+            section = session.section
+            items = session.shown_items()
+            bilateral = any(i.bilateral for i in section.items)
+            room = max(40, self.size.width - 2)
+            prior = session.prior is not None
+            self._prefix = shared_prefix([i.label for i in section.items])
+            self._set_columns(session, bilateral, session.record.exam.affected_side, room, prior)
+            self._header_strip()
+            column = 1 if cursor.side in (None, "left") else 2
+            for item in items[: max(1, self.size.height)]:  # the rows that will be on screen
+                here = item.id == cursor.item
+                cells = self._cells(session, item, bilateral)
+                for n, (col, cell) in enumerate(zip(self.columns.values(), cells, strict=True)):
+                    self._cell_segments(n, col.width, cell, here and n == column)
+        finally:
+            session.cursor, self._prefix, self.columns, self._value_width, self._was_columns = saved
 
     def _strip(self, text: Text, style: Style) -> Strip:
         segments = list(text.render(self.app.console))
