@@ -145,9 +145,8 @@ class ItemTable(DrawnScrollbar, FrameStyled, ScrollView):
         self._cells_by_row: list[list[Text]] = []
         #: (row, column) of the highlighted cell.
         self.cursor_coordinate: tuple[int, int] = (0, 1)
-        #: Rendered rows (None: to be drawn), and the header.
+        #: Rendered rows (None: to be drawn).
         self._lines: list[Strip | None] = []
-        self._header: Strip | None = None
         #: Cells drawn before, by (column, width, text, cursor): ``_cell_segments``.
         self._cell_cache: dict[tuple[object, ...], list[Segment]] = {}
         #: Header lines drawn before, by their columns' labels and widths.
@@ -176,7 +175,6 @@ class ItemTable(DrawnScrollbar, FrameStyled, ScrollView):
             self._row_index = {key: n for n, key in enumerate(self._row_keys)}
             self._cells_by_row = [self._cells(session, item, bilateral) for item in items]
             self._lines = [None] * len(items)
-            self._header = None
             self._shape = shape
             # The table is as high as its rows (height: auto, up to max-height): a new number
             # of rows (another section) lays the screen out once.
@@ -209,7 +207,6 @@ class ItemTable(DrawnScrollbar, FrameStyled, ScrollView):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._lines = [None] * len(self._lines)  # the theme (colours) may have changed
-        self._header = None
         self._headers.clear()
         self._cell_cache.clear()
         self.forget_scrollbar()
@@ -248,9 +245,7 @@ class ItemTable(DrawnScrollbar, FrameStyled, ScrollView):
 
     def _content_line(self, y: int, width: int, base: Style) -> Strip:
         if y == 0:
-            if self._header is None:
-                self._header = self._header_strip()
-            return self._header.adjust_cell_length(width, base)
+            return self._header_strip().adjust_cell_length(width, base)
         row = y - 1 + round(self.scroll_y)
         if not 0 <= row < len(self._lines):
             return Strip.blank(width, base)

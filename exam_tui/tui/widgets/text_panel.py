@@ -65,8 +65,6 @@ class TextPanel(DrawnScrollbar, FrameStyled, ScrollView):
         #: The text wrapped to ``_wrapped_for`` (width, height of the panel), one strip a line.
         self._lines: list[Strip] = []
         self._wrapped_for: tuple[int, int] | None = None
-        #: Whether the text is longer than the panel (the panel's scrollbar is drawn).
-        self._overflows = False
         #: Lines wrapped and rendered before, by (text, spans, style, width), drawn in
         #: ``_cache_style`` (the panel's own style when they were rendered).
         self._cache: dict[tuple[object, ...], list[Strip]] = {}
@@ -82,12 +80,12 @@ class TextPanel(DrawnScrollbar, FrameStyled, ScrollView):
         if text == self._text:
             return
         self._text = text
-        old_lines, old_overflow, old_scroll = self._lines, self._overflows, round(self.scroll_y)
+        old_lines, old_overflow, old_scroll = self._lines, self.overflows(), round(self.scroll_y)
         self._wrapped_for = None
         self._wrap()
         self.scroll_to(0, 0, animate=False, force=True)
         lines = self._lines
-        if old_scroll or len(lines) != len(old_lines) or self._overflows != old_overflow:
+        if old_scroll or len(lines) != len(old_lines) or self.overflows() != old_overflow:
             self.refresh()
             return
         # Only the lines that changed are repainted (a flag added or a count changed in the
@@ -110,13 +108,7 @@ class TextPanel(DrawnScrollbar, FrameStyled, ScrollView):
         width, height = self.size
         if width <= 0 or self._wrapped_for == (width, height):
             return
-        lines = self._text.split("\n", allow_blank=True)
-        base = self.base_style
-        strips = self._wrapped(lines, width, base)
-        bar = self.styles.scrollbar_size_vertical
-        self._overflows = len(strips) > height and width > bar
-        if self._overflows:
-            strips = self._wrapped(lines, width - bar, base)  # the scrollbar's columns
+        strips = self._fitted(self._text, width, height)
         self._lines = strips
         self._wrapped_for = width, height
         old_height = self.virtual_size.height
@@ -129,12 +121,22 @@ class TextPanel(DrawnScrollbar, FrameStyled, ScrollView):
         if auto_height and len(strips) != old_height:
             self.refresh(layout=True)
 
+    def _fitted(self, text: Text, width: int, height: int) -> list[Strip]:
+        """``text`` wrapped to the panel's width, or, when it is longer than the panel, to the
+        width left of the panel's scrollbar."""
+        lines = text.split("\n", allow_blank=True)
+        base = self.base_style
+        strips = self._wrapped(lines, width, base)
+        if len(strips) > height and width > self.bar_width:
+            strips = self._wrapped(lines, width - self.bar_width, base)
+        return strips
+
     def _wrapped(self, lines: Iterable[Text], width: int, base: Style) -> list[Strip]:
         """The lines wrapped to ``width`` and rendered, each line looked up in the panel's
         cache first: most of a new text is lines shown before (an item's method and evidence,
         an unchanged flag), and wrapping and rendering them was most of an answer key's work
-        in the panel. ``base`` is the panel's own style (read once per text: it is not cached
-        by Textual)."""
+        in the panel. ``base`` is the panel's own style (read once per text: Textual works it
+        out afresh on each read)."""
         if base != self._cache_style:  # the colours changed
             self._cache.clear()
             self._cache_style = base
@@ -157,12 +159,8 @@ class TextPanel(DrawnScrollbar, FrameStyled, ScrollView):
         """Wrap ``text`` at the panel's size ahead of showing it (after a frame, for the text
         the next key is likely to show): ``set_text`` then finds its lines ready."""
         width, height = self.size
-        if width <= 0:
-            return
-        lines = text.split("\n", allow_blank=True)
-        base = self.base_style
-        if len(self._wrapped(lines, width, base)) > height:
-            self._wrapped(lines, width - self.styles.scrollbar_size_vertical, base)
+        if width > 0:
+            self._fitted(text, width, height)
 
     def render_line(self, y: int) -> Strip:
         size = self.frame_size
@@ -171,13 +169,12 @@ class TextPanel(DrawnScrollbar, FrameStyled, ScrollView):
         width = size.width
         base = self.base_style
         n = y + round(self.scroll_y)
-        text_width = width
-        if self._overflows:
-            text_width -= self.styles.scrollbar_size_vertical
+        bar = self.overflows()
+        text_width = width - self.bar_width if bar else width
         if 0 <= n < len(self._lines):
             strip = self._lines[n].adjust_cell_length(text_width, base)
         else:
             strip = Strip.blank(text_width, base)
-        if self._overflows:
+        if bar:
             strip = self.with_scrollbar(strip, y)
         return strip.adjust_cell_length(width, base)
