@@ -119,3 +119,24 @@ async def test_a_look_up_that_ends_after_its_screen_closed_is_dropped(
             release.set()
         await pilot.pause()
         assert app.is_running
+
+
+async def test_a_look_up_that_ends_while_its_screen_is_closing_is_dropped(
+    make_app: MakeApp, checklist: Checklist, records_dir: Path
+) -> None:
+    """The app removes a screen's widgets before the screen itself: a result arriving in
+    between (the app quitting as the thread finished; seen under load) found the screen still
+    attached but its widgets gone, and raised NoMatches. It is dropped, and so is the drawing
+    after a frame; a save still pending is left to the screen's unmount, which writes it."""
+    draft = earlier_exam(checklist, records_dir, "P-10", FEB, complete=False)
+    app = make_app(mode="open", record_path=draft)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        exam = app.screen
+        assert isinstance(exam, ExamScreen)
+        await wait_until(pilot, lambda: not exam.workers, "the look-up thread done")
+        await exam.query_one("#body").remove()  # as the app does first when it closes
+        exam._prior_found(None)  # the result the thread sends
+        exam._prepared()  # the work after a frame
+        await pilot.pause()
+        assert app.is_running

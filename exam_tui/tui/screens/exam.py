@@ -143,7 +143,7 @@ class ExamScreen(Screen[None]):
             self.app.call_from_thread(self._prior_found, prior)
 
     def _prior_found(self, prior: LoadedRecord | None) -> None:
-        if not self.is_attached:  # the screen closed while the thread was reading
+        if self._gone():  # the screen closed (or is closing) while the thread was reading
             return
         try:
             self.session.set_prior(prior)
@@ -278,7 +278,7 @@ class ExamScreen(Screen[None]):
     def _prepared(self) -> None:
         self._prepare_scheduled = False
         s = self.session
-        following = s.next_position() if self.is_attached else None
+        following = None if self._gone() else s.next_position()
         if following is None:
             return
         self.query_one(ItemDetail).prepare_at(s, following)
@@ -287,12 +287,18 @@ class ExamScreen(Screen[None]):
     #: A ``_prepared`` is waiting for the next frame.
     _prepare_scheduled = False
 
+    def _gone(self) -> bool:
+        """Whether the screen is closed, or closing: the app removes a screen's widgets before
+        the screen itself, and a callback that arrives in between (the previous exam found
+        by its thread, work after a frame) has nothing left to draw on."""
+        return not self.is_attached or not self.query(ItemTable)
+
     def _flush_save(self, redraw: bool = True) -> None:
         """Write the answer saved after its frame (see ``_do``), if it is still pending."""
         self._flush_scheduled = False
         s = self.session
-        if not s.save_pending:
-            return
+        if not s.save_pending or self._gone():
+            return  # closing: on_unmount writes what is pending (or a new file if it cannot)
         try:
             s.flush()
         except RecordError as exc:
