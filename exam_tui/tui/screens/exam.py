@@ -11,6 +11,7 @@ from typing import Any
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
+from textual.geometry import Size
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -47,7 +48,10 @@ class ExamScreen(Screen[None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]  # noqa: RUF012
 
     def __init__(self, session: ExamSession) -> None:
-        super().__init__()
+        # The breakpoint classes for the terminal's size from the start: Textual sets them
+        # on the screen's first resize, which comes after its first frame, so that frame was
+        # drawn in another layout (at 60×20, the wide one) and redrawn whole ~20 ms later.
+        super().__init__(classes=" ".join(self.breakpoint_classes(self.app.size)))
         self.session = session
         #: The last save error shown to the user, until a save succeeds again.
         self.last_error: str | None = None
@@ -69,6 +73,20 @@ class ExamScreen(Screen[None]):
                 yield ItemDetail(id="detail")
         yield Static(id="message")
         yield Footer(compact=True)
+
+    @classmethod
+    def breakpoint_classes(cls, size: Size) -> list[str]:
+        """The classes Textual's breakpoints give a screen of ``size`` (for each direction,
+        the class of the highest breakpoint the size reaches), as it works them out."""
+        classes = []
+        for breakpoints, length in (
+            (cls.HORIZONTAL_BREAKPOINTS or [], size.width),
+            (cls.VERTICAL_BREAKPOINTS or [], size.height),
+        ):
+            reached = [(at, name) for at, name in breakpoints if length >= at]
+            if reached:
+                classes.append(max(reached)[1])
+        return classes
 
     def on_resize(self) -> None:
         # The breakpoint classes decide how much is shown: redrawn when they change (a resize

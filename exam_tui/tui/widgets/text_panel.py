@@ -98,6 +98,16 @@ class TextPanel(DrawnScrollbar, FrameStyled, ScrollView):
     def on_resize(self) -> None:
         self._wrap()
 
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """A panel as high as its text (``height: auto``, the flags above the table on a small
+        terminal) is laid out as high as its text wrapped to ``width``, worked out here: the
+        virtual size it had then came from the last wrap, none before the first frame, which
+        drew the panel empty and laid the screen out again. The lines go to the cache."""
+        if width <= 0:
+            return 0
+        lines = self._text.split("\n", allow_blank=True)
+        return len(self._wrapped(lines, width, self.rich_style))
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._wrapped_for = None  # the colours may have changed
