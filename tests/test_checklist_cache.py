@@ -24,7 +24,12 @@ BUNDLED = ROOT / "exam_tui" / "checklists" / "posterior-thigh-pain.toml"
 
 
 def _cache_files(cache: Path) -> list[Path]:
-    return sorted((cache / "checklists").glob("*.json"))
+    return sorted((cache / "checklists").glob("*.marshal"))
+
+
+def _with_digest(payload: bytes) -> bytes:
+    """A cache file's bytes for ``payload`` with a digest that checks out."""
+    return cl_mod._digest(payload) + b"\n" + payload
 
 
 @pytest.fixture
@@ -70,14 +75,17 @@ def _damage(f: Path, how: str) -> None:
         f.write_bytes(b"")
     elif how == "garbage":
         f.write_bytes(os.urandom(300))
-    elif how == "not json":
-        import hashlib
+    elif how == "not marshal":  # the digest checks out, the payload is not marshal data
+        f.write_bytes(_with_digest(b"{not marshal"))
+    elif how == "not a table":  # marshal data, but a list where the dump is a table
+        import marshal
 
-        payload = b"{not json"
-        f.write_bytes(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+        f.write_bytes(_with_digest(marshal.dumps(["Straight leg raise"])))
 
 
-@pytest.mark.parametrize("how", ["truncated", "altered", "empty", "garbage", "not json"])
+@pytest.mark.parametrize(
+    "how", ["truncated", "altered", "empty", "garbage", "not marshal", "not a table"]
+)
 def test_a_damaged_cache_file_is_never_trusted(cache: Path, how: str) -> None:
     good = cl_mod.load_checklist(BUNDLED)
     (f,) = _cache_files(cache)
@@ -96,10 +104,8 @@ def test_a_cache_file_others_can_change_is_ignored(cache: Path) -> None:
     f.write_bytes(f.read_bytes().replace(b"Straight leg raise", b"Tampered", 1))
     os.chmod(f, 0o666)
     # Even with a matching checksum, a file the group or others may write is not read.
-    import hashlib
-
     _, _, payload = f.read_bytes().partition(b"\n")
-    f.write_bytes(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+    f.write_bytes(_with_digest(payload))
     os.chmod(f, 0o666)
     assert cl_mod.load_checklist(BUNDLED).items["slr"].label != "Tampered"
 
