@@ -7,10 +7,10 @@ script does; ``minimal`` runs a Header/Static/Footer app. Both run under Textual
 driver (``TEXTUAL_DRIVER``, set by the parent). Every frame is rendered to the string a terminal
 driver writes (headless Textual skips that step); the start is "ready" at the first frame of
 the wanted screen whose text holds the marker: the patient id on the exam screen, "Hello" in
-the minimal app, drawn in its final layout (``settled``: before the seventh run's fix, the
+the minimal app, drawn in its final layout (``settled``: before the eighth run's fix, the
 exam's first frame was drawn without its breakpoint classes and redrawn ~20 ms later, and
-that first, provisional frame was the one timed). The times (since the parent's ``time.time()`` just before spawning) go to
-OUT_JSON; then the app exits.
+that first, provisional frame was the one timed). The times (since the parent's
+``time.time()`` just before spawning) go to OUT_JSON; then the app exits.
 
 This file imports only what the measured programs import anyway: its own cost is the same
 for both.

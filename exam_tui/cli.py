@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -298,6 +297,8 @@ def cmd_flags(args: argparse.Namespace) -> int:
     # Record text reaches the terminal only cleaned: json escapes ESC itself, json_safe the
     # C1 and bidi controls; the text forms are cleaned line by line.
     if args.json:
+        import json  # only where printed: the app's start does without it (~3 ms)
+
         print(json_safe(json.dumps(rules.to_json(ev), indent=2, ensure_ascii=False)))
     else:
         print(clean_lines(rules.format_text(ev)))
@@ -366,6 +367,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     new = _load(args.new, args)
     result = compare.compare_loaded(old, new)
     if args.json:
+        import json
+
         print(json_safe(json.dumps(compare.to_json(result), indent=2, ensure_ascii=False)))
     else:
         sys.stdout.write(clean_lines(compare.format_text(result)))
@@ -407,6 +410,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         export = fhir.export_record(loaded.checklist, loaded.record, ev, args.fhir, config)
     for w in export.warnings:
         print(f"{args.file}: warning: {w}", file=sys.stderr)
+    import json
+
     text = json.dumps(export.bundle, indent=2, ensure_ascii=False) + "\n"
     if args.output:
         _write_output(Path(args.output), text, protect=args.file)

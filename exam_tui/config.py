@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,6 +81,8 @@ def _read(path: Path) -> dict[str, Any]:
         raise ConfigError("not UTF-8 text", path=path) from None
     except OSError as exc:
         raise ConfigError(f"cannot read ({exc.strerror or exc})", path=path) from None
+    import tomllib  # only with a settings file: a start without one does without it (~3 ms)
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import itertools
-import json
 import os
 import re
 import stat
 import sys
 import tempfile
 import time
-import tomllib
 import unicodedata
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -162,6 +159,8 @@ def sanitise_id(patient_id: str, max_len: int = 48) -> str:
         # NFKC: the same id typed in two Unicode forms (é as one character or two) gets one
         # name, so a second exam in the same second takes a suffix instead of a second name.
         key = unicodedata.normalize("NFKC", patient_id).strip()
+        import hashlib
+
         safe += "-" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     return safe
 
@@ -442,6 +441,8 @@ def upgrade_draft(loaded: LoadedRecord, checklist_dirs: list[Path] | None = None
 
 
 def fingerprint_bytes(raw: bytes) -> str:
+    import hashlib  # here: a start has nothing to fingerprint before its first save
+
     return hashlib.sha256(raw).hexdigest()
 
 
@@ -574,6 +575,8 @@ def _parse_toml(raw: bytes, path: Path) -> dict[str, Any]:
             "binary data, not a record", path=path, line=text[: text.index("\x00")].count("\n") + 1
         )
     check_toml_shape(text, path)
+    import tomllib  # here: `new` reads no record before its first frame
+
     try:
         return tomllib.loads(text)
     except RecursionError:
@@ -1103,6 +1106,8 @@ def read_summary(path: Path) -> RecordSummary:
 
 
 def _read_summary(path: Path) -> RecordSummary:
+    import tomllib
+
     if is_sync_conflict(path.name):
         return RecordSummary(path, "?", None, "conflict copy", "", error=CONFLICT_COPY)
     try:
@@ -1182,12 +1187,16 @@ def index_path(folder: Path) -> Path:
     """Where the header index of ``folder`` lives: in this user's cache folder, one file per
     records folder. Not in the records folder: on a share, every clinician's computer would
     rewrite the others' index, and it is a cache, not data to back up or sync."""
+    import hashlib
+
     key = hashlib.sha256(os.fsencode(_folder_id(folder))).hexdigest()[:32]
     return cachedir.cache_root() / "index" / f"{key}.json"
 
 
 def _read_index(folder: Path, folder_id: str) -> dict[str, list[Any]]:
     """The index's entries by file name; {} when there is none, or it is corrupt or foreign."""
+    import json
+
     path = index_path(folder)
     try:
         st = os.lstat(path)
@@ -1214,6 +1223,8 @@ def _to_entry(st: _Stat, s: RecordSummary) -> list[Any]:
 
 def _write_index(folder: Path, folder_id: str, entries: dict[str, list[Any]]) -> None:
     """Replace the index atomically, 0600. No fsync: a torn index is ignored and rebuilt."""
+    import json
+
     data = json.dumps(
         {"format": INDEX_FORMAT, "version": INDEX_VERSION, "folder": folder_id, "entries": entries},
         separators=(",", ":"),
