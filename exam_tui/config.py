@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from exam_tui.errors import ExamTuiError
+from exam_tui.values import Struct
 
 ENV_CONFIG = "EXAM_TUI_CONFIG"
 SIDES = ("left", "right", "both")
@@ -39,8 +39,7 @@ class ConfigError(ExamTuiError):
     """The settings file could not be read or holds a wrong setting."""
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(Struct):
     """The settings read; None for each one the file does not set."""
 
     examiner: str | None = None

@@ -6,15 +6,13 @@ The footer (``Binding``), the help screen and the command palette are all derive
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual.binding import Binding, BindingType
 
 from exam_tui import kinds
+from exam_tui.values import Struct
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(Struct):
     """One command of the exam screen."""
 
     action: str

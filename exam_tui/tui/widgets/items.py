@@ -8,7 +8,6 @@ dim "was" columns. Unanswered cells are never filled from the previous exam.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.segment import Segment
@@ -24,6 +23,7 @@ from exam_tui.session import Cursor, ExamSession, Value
 from exam_tui.textclean import clean
 from exam_tui.tui.widgets.frame_style import FrameStyled
 from exam_tui.tui.widgets.scrollbar import DrawnScrollbar
+from exam_tui.values import Struct
 
 NOT_ANSWERED = "·"
 #: Width of the L and R columns: "equivocal" fits (and a change mark, at a follow-up exam).
@@ -87,8 +87,7 @@ def shared_prefix(labels: list[str]) -> str:
     return prefix if all(label.startswith(prefix) for label in labels) else ""
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(Struct):
     """One column of the table: its key (for ``get_cell``), header label and content width."""
 
     key: str
