@@ -12,12 +12,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from exam_tui.session import ExamSession
 from exam_tui.textclean import clean
 from exam_tui.timefmt import local_time_text
+from exam_tui.tui.screens.dialog import Dialog
 
 
 @dataclass(frozen=True)
@@ -28,9 +28,13 @@ class Amender:
     reason: str
 
 
-class AmendDialog(ModalScreen[Amender | None]):
+class AmendDialog(Dialog[Amender | None]):
     """Asked before the first change of a completed record. Enter goes on (from the name to
     the reason, then confirms); escape leaves the record unchanged."""
+
+    DEFAULT_CSS = """
+    AmendDialog Input { margin: 0 0 1 0; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel")]
 
@@ -88,8 +92,13 @@ def amendment_table(session: ExamSession) -> Table | Text:
     return table
 
 
-class AmendmentLog(ModalScreen[None]):
+class AmendmentLog(Dialog[None]):
     """The record's amendment log, newest last."""
+
+    DEFAULT_CSS = """
+    AmendmentLog #dialog { width: 110; }
+    AmendmentLog VerticalScroll { height: auto; max-height: 20; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,A", "close", "close")]
 
@@ -109,9 +118,13 @@ class AmendmentLog(ModalScreen[None]):
         self.dismiss(None)
 
 
-class ClashList(ModalScreen[None]):
+class ClashList(Dialog[None]):
     """After a reload: this window's changes that clashed with the file's (the file's value
     was kept), so that the clinician can look at each again."""
+
+    DEFAULT_CSS = """
+    ClashList VerticalScroll { height: auto; max-height: 20; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter,q", "close", "close")]
 

@@ -8,11 +8,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from exam_tui.checklist import Item
 from exam_tui.record import Side
+from exam_tui.tui.screens.dialog import Dialog
 
 
 def unanswered_text(
@@ -36,9 +36,13 @@ def unanswered_text(
     return text
 
 
-class CompleteDialog(ModalScreen[bool | str]):
+class CompleteDialog(Dialog[bool | str]):
     """Dismisses with True (mark completed), False (go back to the exam) or "next" (go to the
     first unanswered item)."""
+
+    DEFAULT_CSS = """
+    CompleteDialog #missing { height: auto; max-height: 14; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "back to the exam"),

@@ -7,12 +7,17 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from exam_tui.tui.screens.dialog import Dialog
 
-class ConfirmNormalDialog(ModalScreen[bool]):
+
+class ConfirmNormalDialog(Dialog[bool]):
     """Dismisses True (record the listed answers) or False (record nothing)."""
+
+    DEFAULT_CSS = """
+    ConfirmNormalDialog VerticalScroll { height: auto; max-height: 70vh; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,y", "confirm", "record these"),

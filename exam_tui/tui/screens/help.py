@@ -8,10 +8,10 @@ from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from exam_tui.tui.commands import ANSWER_HELP, EXAM_COMMANDS
+from exam_tui.tui.screens.dialog import Dialog
 
 
 def help_table() -> Table:
@@ -46,7 +46,11 @@ def help_table() -> Table:
     return table
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
+    DEFAULT_CSS = """
+    HelpScreen #dialog { width: 90; height: 100%; }
+    HelpScreen VerticalScroll { height: 1fr; }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,q", "close", "close")]
 
     def compose(self) -> ComposeResult:

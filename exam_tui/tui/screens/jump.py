@@ -8,17 +8,22 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
+
+from exam_tui.tui.screens.dialog import Dialog
 
 #: At most this many matches are listed (the dialog fits a 20-line terminal).
 MAX_MATCHES = 8
 
 
-class JumpDialog(ModalScreen[str | None]):
+class JumpDialog(Dialog[str | None]):
     """Dismisses with the chosen item id, or None. Choices: (item id, text to match and show).
     Enter takes the highlighted match (the first one unless ↑ ↓ moved)."""
+
+    DEFAULT_CSS = """
+    JumpDialog OptionList { height: auto; max-height: 10; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "cancel"),

@@ -11,9 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from exam_tui.tui.screens.dialog import Dialog
 from exam_tui.tui.widgets.checklist_select import ChecklistSelect
 from exam_tui.tui.widgets.side_select import SideSelect
 
@@ -49,8 +49,13 @@ class NewExam:
     checklist_id: str | None = None
 
 
-class NewExamDialog(ModalScreen[NewExam | str | None]):
+class NewExamDialog(Dialog[NewExam | str | None]):
     """Asks what is missing for a new exam. Dismisses with a NewExam, OPEN_RECORD, or None."""
+
+    DEFAULT_CSS = """
+    NewExamDialog Input { margin: 0 0 1 0; }
+    NewExamDialog SideSelect { margin: 0 0 1 0; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "cancel"),

@@ -8,18 +8,22 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from exam_tui.textclean import clean
+from exam_tui.tui.screens.dialog import Dialog
 
 
-class NoteDialog(ModalScreen[str | None]):
+class NoteDialog(Dialog[str | None]):
     """Dismisses with the new note text ("" removes the note), or None when cancelled.
 
     A multi-line editor: a one-line Input kept only the first line of a pasted paragraph,
     silently. Enter starts a new line; ctrl+s (or ctrl+enter where the terminal tells it
     apart) saves."""
+
+    DEFAULT_CSS = """
+    NoteDialog TextArea { height: auto; min-height: 3; max-height: 12; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "cancel", priority=True),

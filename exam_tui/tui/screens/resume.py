@@ -8,13 +8,14 @@ from typing import ClassVar, Literal
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from exam_tui.tui.screens.dialog import Dialog
 
 ResumeChoice = Literal["resume", "new", "pick"]
 
 
-class ResumeDialog(ModalScreen[ResumeChoice | None]):
+class ResumeDialog(Dialog[ResumeChoice | None]):
     """Dismisses with "resume", "new" (a new exam), "pick" (the list of records) or None
     (escape: back to the start screen)."""
 
