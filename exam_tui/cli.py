@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from exam_tui import __version__
 from exam_tui.errors import ChecklistError, ExamTuiError, RecordError
@@ -42,8 +42,12 @@ def _epilog(examples: Sequence[str], exits: str) -> str:
     )
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+def _parser(
+    only: str | None = None, parser_class: type[argparse.ArgumentParser] = argparse.ArgumentParser
+) -> argparse.ArgumentParser:
+    """The command line's parser; with ``only``, with that command's parser alone (see
+    ``parse_args``)."""
+    p = parser_class(
         prog="exam-tui",
         description="Keyboard-first structured clinical exams from checklist files (see "
         "`exam-tui validate` for the bundled ones), with imaging and referral flags and a "
@@ -75,8 +79,16 @@ def _parser() -> argparse.ArgumentParser:
         help="settings file (default: $EXAM_TUI_CONFIG or config.toml in the user config folder)",
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    app_exits = "  0  the app was closed normally\n"
+    for name, add in _COMMAND_PARSERS.items():
+        if only in (None, name):
+            add(sub)
+    return p
 
+
+APP_EXITS = "  0  the app was closed normally\n"
+
+
+def _add_new(sub: Any) -> None:
     new = sub.add_parser(
         "new",
         help="start a new exam",
@@ -86,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
                 "exam-tui new --patient MRN-0042 --examiner 'A. Clinician' --side left",
                 "exam-tui new --checklist-id CHECKLIST-ID",
             ],
-            app_exits,
+            APP_EXITS,
         ),
     )
     new.add_argument("--patient", metavar="ID", help="patient identifier (e.g. MRN)")
@@ -101,12 +113,14 @@ def _parser() -> argparse.ArgumentParser:
         "--records", type=Path, metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
 
+
+def _add_open(sub: Any) -> None:
     op = sub.add_parser(
         "open",
         help="open a saved record in the app",
         formatter_class=RAW,
         epilog=_epilog(
-            ["exam-tui open MRN-0042_20261128T0930Z.toml --examiner 'B. Physio'"], app_exits
+            ["exam-tui open MRN-0042_20261128T0930Z.toml --examiner 'B. Physio'"], APP_EXITS
         ),
     )
     op.add_argument("file", type=Path)
@@ -114,6 +128,8 @@ def _parser() -> argparse.ArgumentParser:
         "--examiner", metavar="NAME", help="who is making changes (for the amendment log)"
     )
 
+
+def _add_validate(sub: Any) -> None:
     val = sub.add_parser(
         "validate",
         help="check checklist files (default: every bundled checklist and version)",
@@ -125,6 +141,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     val.add_argument("checklists", type=Path, nargs="*")
 
+
+def _add_summary(sub: Any) -> None:
     summ = sub.add_parser(
         "summary",
         help="print the plain-text summary of a record",
@@ -149,6 +167,8 @@ def _parser() -> argparse.ArgumentParser:
         "screen, not tested, safety net",
     )
 
+
+def _add_flags(sub: Any) -> None:
     fl = sub.add_parser(
         "flags",
         help="print imaging/referral flags for a record",
@@ -173,6 +193,8 @@ def _parser() -> argparse.ArgumentParser:
         help="exit 1 if anything is flagged, 0 if nothing is (for scripts)",
     )
 
+
+def _add_compare(sub: Any) -> None:
     cmp_ = sub.add_parser(
         "compare",
         help="what changed between two exams of one patient",
@@ -186,6 +208,8 @@ def _parser() -> argparse.ArgumentParser:
     cmp_.add_argument("new", type=Path)
     cmp_.add_argument("--json", action="store_true")
 
+
+def _add_export(sub: Any) -> None:
     ex = sub.add_parser(
         "export",
         help="export a record (or, with --questionnaire, a checklist) as HL7 FHIR JSON",
@@ -215,7 +239,43 @@ def _parser() -> argparse.ArgumentParser:
         help="system of the patient identifier, e.g. your MRN namespace "
         "(default: $EXAM_TUI_PATIENT_SYSTEM)",
     )
-    return p
+
+
+class _Refused(Exception):
+    """The one-command parser could not take the command line (see ``parse_args``)."""
+
+
+class _OneCommandParser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse prints usage and exits: not here
+        raise _Refused(message)
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line parsed. Building the parsers of all seven commands was ~3 ms of every
+    start, so the parser of the command named (the first word not starting with "-") is built
+    alone; it parses the line exactly as the full parser would, since both pick that command.
+    Anything it refuses (or a help request before the command) goes to the full parser, which
+    gives the usual messages."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    words = [a for a in args if not a.startswith("-")]
+    command = words[0] if words else None
+    if command in _COMMAND_PARSERS and not {"-h", "--help"} & set(args[: args.index(command)]):
+        try:
+            return _parser(command, _OneCommandParser).parse_args(args)
+        except _Refused:
+            pass
+    return _parser().parse_args(args)
+
+
+_COMMAND_PARSERS = {
+    "new": _add_new,
+    "open": _add_open,
+    "validate": _add_validate,
+    "summary": _add_summary,
+    "flags": _add_flags,
+    "compare": _add_compare,
+    "export": _add_export,
+}
 
 
 def _settings(args: argparse.Namespace) -> Config:
@@ -472,7 +532,7 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = parse_args(argv)
     try:
         if args.config is not None:
             _settings(args)  # a settings file named on the command line is always checked
