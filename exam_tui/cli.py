@@ -254,12 +254,15 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The command line parsed. Building the parsers of all seven commands was ~3 ms of every
     start, so the parser of the command named (the first word not starting with "-") is built
     alone; it parses the line exactly as the full parser would, since both pick that command.
-    Anything it refuses (or a help request before the command) goes to the full parser, which
-    gives the usual messages."""
+    Anything it refuses, and any help request, goes to the full parser, which gives the usual
+    messages."""
     args = list(sys.argv[1:] if argv is None else argv)
     words = [a for a in args if not a.startswith("-")]
     command = words[0] if words else None
-    if command in _COMMAND_PARSERS and not {"-h", "--help"} & set(args[: args.index(command)]):
+    # Help (-h, --help or an abbreviation, anywhere: "--records new -h" is the top level's)
+    # prints the parser it is asked of: only the full one prints it whole.
+    asks_help = any(a.startswith(("-h", "--h")) for a in args)
+    if command in _COMMAND_PARSERS and not asks_help:
         try:
             return _parser(command, _OneCommandParser).parse_args(args)
         except _Refused:

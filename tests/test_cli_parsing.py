@@ -19,6 +19,7 @@ TOKENS = st.sampled_from(
         "nwe",
         "-h",
         "--help",
+        "--he",
         "--version",
         "--records",
         "--rec",
@@ -59,6 +60,8 @@ def outcome(parse: Any, argv: list[str]) -> tuple[Any, ...]:
 @example(["--records", "new", "new", "--patient", "P"])  # a folder named like a command
 @example(["new", "--patient", "P", "--side", "up"])  # refused by the command's own parser
 @example(["-h", "new"])
+@example(["--records", "new", "-h"])  # the top level's help, asked after a folder "new"
+@example(["new", "--he"])  # an abbreviation of --help
 @example(["new", "-h"])
 @example(["summary"])
 def test_the_one_command_parser_agrees_with_the_full_one(argv: list[str]) -> None:
