@@ -241,6 +241,10 @@ def _add_export(sub: Any) -> None:
     )
 
 
+#: The top-level options that take a value (as separate words).
+_TOP_LEVEL_VALUED = frozenset({"--records", "--checklist", "--config"})
+
+
 class _Refused(Exception):
     """The one-command parser could not take the command line (see ``parse_args``)."""
 
@@ -252,13 +256,19 @@ class _OneCommandParser(argparse.ArgumentParser):
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The command line parsed. Building the parsers of all seven commands was ~3 ms of every
-    start, so the parser of the command named (the first word not starting with "-") is built
-    alone; it parses the line exactly as the full parser would, since both pick that command.
-    Anything it refuses, and any help request, goes to the full parser, which gives the usual
-    messages."""
+    start, so the parser of the command named (the first word that is neither an option nor a
+    top-level option's value) is built alone; it parses the line exactly as the full parser
+    would, since both pick that command. Anything it refuses, and any help request, goes to
+    the full parser, which gives the usual messages."""
     args = list(sys.argv[1:] if argv is None else argv)
-    words = [a for a in args if not a.startswith("-")]
-    command = words[0] if words else None
+    command = None
+    values = iter(args)
+    for a in values:
+        if a in _TOP_LEVEL_VALUED:
+            next(values, None)  # the option's value ("--records DIR new")
+        elif not a.startswith("-"):
+            command = a
+            break
     # Help (-h, --help or an abbreviation, anywhere: "--records new -h" is the top level's)
     # prints the parser it is asked of: only the full one prints it whole.
     asks_help = any(a.startswith(("-h", "--h")) for a in args)
