@@ -142,9 +142,15 @@ def _number(op: str, operand: Any) -> int | float:
     return operand
 
 
+#: The keys an item test may have; the types of a value to compare (a tuple: ``A | B`` in
+#: ``isinstance`` builds the union on every call, and conditions are parsed on every start).
+_ITEM_KEYS = frozenset({"item", "side", *ITEM_OPS})
+_SCALARS = (str, int, float)
+
+
 def _item_test(raw: Mapping[str, Any], side: Any) -> ItemTest:
-    keys = set(raw)
-    extra = keys - {"item", "side", *ITEM_OPS}
+    keys = raw.keys()
+    extra = keys - _ITEM_KEYS
     if extra:
         raise ConditionSyntaxError(f"unknown key(s) {sorted(extra)} in item test")
     ops = [k for k in ITEM_OPS if k in keys]
@@ -171,24 +177,24 @@ def _item_test(raw: Mapping[str, Any], side: Any) -> ItemTest:
             if not isinstance(operand, bool):
                 raise ConditionSyntaxError(f"'{op}' needs true or false")
         elif op in ("is", "newly") and (
-            isinstance(operand, bool) or not isinstance(operand, str | int | float)
+            isinstance(operand, bool) or not isinstance(operand, _SCALARS)
         ):
             raise ConditionSyntaxError(f"'{op}' needs a value, not {operand!r}")
         tests.append((op, operand))
-    return ItemTest(
-        item=raw["item"],
-        tests=tuple(tests),
-        side=side,
-        since_prior=any(op in PRIOR_OPS for op, _ in tests),
-        cite=not any(op == "answered" and not operand for op, operand in tests),
+    return ItemTest(  # every field, in order: Struct's fast path
+        raw["item"],
+        tuple(tests),
+        side,
+        any(op in PRIOR_OPS for op, _ in tests),  # since_prior
+        not any(op == "answered" and not operand for op, operand in tests),  # cite
     )
 
 
 def parse(raw: Any) -> Condition:
     """Parse a TOML table into a condition, or raise ConditionSyntaxError."""
-    if not isinstance(raw, Mapping):
+    if type(raw) is not dict and not isinstance(raw, Mapping):
         raise ConditionSyntaxError(f"a condition must be a table, not {raw!r}")
-    keys = set(raw)
+    keys = raw.keys()
     side = raw.get("side")
     if side is not None and side not in SIDE_SPECS:
         raise ConditionSyntaxError(f"side must be one of {', '.join(SIDE_SPECS)}, not {side!r}")
