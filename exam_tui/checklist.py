@@ -512,10 +512,15 @@ def _validating_code_key() -> str | None:
                 h.update((here / name).read_bytes())
         except OSError:
             return None
-        # pydantic's version, without importing it (that is what the cache saves)
-        import importlib.util
+        # pydantic's version, without importing it (that is what the cache saves). The path
+        # finder first: importing importlib.util for its find_spec is ~0.6 ms of every start.
+        from importlib.machinery import PathFinder
 
-        spec = importlib.util.find_spec("pydantic")
+        spec = PathFinder.find_spec("pydantic")
+        if spec is None:  # installed some other way (a zip, an import hook)
+            import importlib.util
+
+            spec = importlib.util.find_spec("pydantic")
         if spec is not None and spec.origin:
             with contextlib.suppress(OSError):
                 h.update(Path(spec.origin).with_name("version.py").read_bytes())
