@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import marshal
+import os
 import re
 import sys
 from functools import cached_property
@@ -670,10 +671,14 @@ def checklist_files(search: list[Path] | None = None) -> list[ChecklistFile]:
     out: list[ChecklistFile] = []
     for folder in [*(search or []), CHECKLIST_DIR]:
         for sub in (folder, folder / "versions"):
+            # What sub.glob("*.toml") lists (the platform's case rule included), without
+            # compiling its pattern: ~0.5 ms of every start.
             try:
-                paths = sorted(sub.glob("*.toml"))
+                with os.scandir(sub) as entries:
+                    names = [e.name for e in entries]
             except OSError:
                 continue
+            paths = sorted(sub / n for n in names if os.path.normcase(n).endswith(".toml"))
             out.extend(h for h in map(_header, paths) if h is not None)
     return out
 
