@@ -462,9 +462,12 @@ def load_checklist(path: Path | str | None = None) -> Checklist:
     try:
         raw = _read_bytes(p, _PlainError)
         key = _cache_key(raw)
-        dump = _cached_dump(key) if key else None
-        if dump is not None:
-            return _built(dump, p)
+        entry = _cached_entry(key) if key else None
+        if entry is not None:
+            try:
+                return _from_entry(entry, p)
+            except (KeyError, IndexError, TypeError, ValueError):
+                pass  # not an entry this code wrote: validated again, and rewritten
         data = _parse_toml(raw, p, _PlainError)
     except _PlainError as exc:
         msg = str(exc).removeprefix(f"{p}:").strip()
@@ -472,11 +475,11 @@ def load_checklist(path: Path | str | None = None) -> Checklist:
     from exam_tui import schema
 
     dump = schema.validate_checklist(data, p).model_dump(mode="python")
-    cached = _cache_bytes(dump)
-    if cached is not None and key is not None:
-        cachedir.write(_cache_name(key), cached)
-        dump = marshal.loads(cached.partition(b"\n")[2])  # what the next run reads
-    return _built(dump, p)
+    cached = _cache_bytes(dump, p)
+    if cached is None or key is None:
+        return _built(dump, p)
+    cachedir.write(_cache_name(key), cached)
+    return _from_entry(marshal.loads(cached.partition(b"\n")[2]), p)  # what the next run reads
 
 
 # ----------------------------------------------------------------------------- the cache
@@ -494,7 +497,7 @@ def load_checklist(path: Path | str | None = None) -> Checklist:
 # parses ~2.5x slower). marshal's format belongs to the Python version, which is part of
 # the key; a payload is only loaded once its digest checks out (the folder is owner-only).
 
-_CACHE_FORMAT = f"exam-tui validated checklist 2 {sys.implementation.cache_tag} {marshal.version}"
+_CACHE_FORMAT = f"exam-tui validated checklist 3 {sys.implementation.cache_tag} {marshal.version}"
 #: The modules whose code decides what a valid checklist is, and what its dump holds.
 _VALIDATING_CODE = ("schema.py", "checklist.py", "conditions.py", "kinds.py", "record.py")
 _code_key: str | None = None
@@ -556,16 +559,46 @@ def _plain(value: Any) -> bool:
     return type(value) in _PLAIN_TYPES
 
 
-def _cache_bytes(dump: dict[str, Any]) -> bytes | None:
-    """The cache file's bytes, or None when the dump is not plain data (a TOML date in a
-    condition, say): such a checklist is validated on every load instead."""
+#: What follows from a checklist's conditions, kept in its cache entry beside the dump: the
+#: checklist's cached properties of that name, in a plain form (conditions.encode). Working
+#: them out (parsing ~270 condition nodes and following their refs) was ~4 ms of every start.
+_DERIVED_CONDITIONS = ("named_conditions", "show_conditions", "rule_conditions")
+
+
+def _derived(cl: Checklist) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        name: {k: cond.encode(c) for k, c in getattr(cl, name).items()}
+        for name in _DERIVED_CONDITIONS
+    }
+    out["reading_dependent"] = sorted(cl.reading_dependent)
+    out["compares_with_prior"] = cl.compares_with_prior
+    return out
+
+
+def _from_entry(entry: dict[str, Any], path: Path) -> Checklist:
+    """The checklist of a cache entry, its derived properties filled in from the entry."""
+    cl = _built(entry["dump"], path)
+    derived = entry["derived"]
+    d = cl.__dict__  # where cached_property keeps its values
+    for name in _DERIVED_CONDITIONS:
+        d[name] = {k: cond.decode(t) for k, t in derived[name].items()}
+    d["reading_dependent"] = frozenset(derived["reading_dependent"])
+    d["compares_with_prior"] = derived["compares_with_prior"]
+    return cl
+
+
+def _cache_bytes(dump: dict[str, Any], path: Path) -> bytes | None:
+    """The cache file's bytes (the dump and what follows from it), or None when the dump is
+    not plain data (a TOML date in a condition, say): such a checklist is validated on every
+    load instead."""
     if not _plain(dump):
         return None
-    payload = marshal.dumps(dump)
+    derived = _derived(_built(dump, path))
+    payload = marshal.dumps({"dump": dump, "derived": derived})
     return _digest(payload) + b"\n" + payload
 
 
-def _cached_dump(key: str) -> dict[str, Any] | None:
+def _cached_entry(key: str) -> dict[str, Any] | None:
     raw = cachedir.read(_cache_name(key))
     if raw is None:
         return None
@@ -576,7 +609,9 @@ def _cached_dump(key: str) -> dict[str, Any] | None:
         data = marshal.loads(payload)
     except (ValueError, EOFError, TypeError):
         return None
-    return data if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not isinstance(data.get("dump"), dict):
+        return None
+    return data
 
 
 class ChecklistFile(Struct):

@@ -278,6 +278,54 @@ def parse(raw: Any) -> Condition:
     return PatternIs(tuple(readings))
 
 
+# -- a plain form of parsed conditions (for the cache of validated checklists) -----------------
+#
+# Parsing checks every key and value of a condition table: ~10 µs a node, ~270 nodes of the
+# posterior thigh exam's conditions on every start. A checklist's parsed conditions are kept in
+# its cache entry as nested tuples of strings, numbers and booleans (what marshal writes) and
+# rebuilt from them without the checks, which the parse they came from made.
+
+
+def encode(c: Condition) -> tuple[Any, ...]:
+    """The condition as nested tuples; ``decode`` builds it again."""
+    if isinstance(c, ItemTest):
+        return ("item", c.item, c.tests, c.side, c.since_prior, c.cite)
+    if isinstance(c, _GROUPS):
+        children = tuple(encode(child) for child in c.children)
+        if isinstance(c, AtLeast):
+            return ("at_least", c.n, children, c.side, c.on)
+        return ("all" if isinstance(c, AllOf) else "any", children, c.side, c.on)
+    if isinstance(c, Not):
+        return ("not", encode(c.child))
+    if isinstance(c, Ref):
+        return ("ref", c.name, c.side, c.on)
+    if isinstance(c, PatternIs):
+        return ("pattern", c.readings)
+    return ("score", c.group, c.op, c.operand)
+
+
+def decode(t: tuple[Any, ...]) -> Condition:
+    """The condition ``encode`` gave ``t`` for."""
+    kind = t[0]
+    if kind == "item":
+        return ItemTest(t[1], t[2], t[3], t[4], t[5])
+    if kind == "all":
+        return AllOf(tuple(map(decode, t[1])), t[2], t[3])
+    if kind == "any":
+        return AnyOf(tuple(map(decode, t[1])), t[2], t[3])
+    if kind == "at_least":
+        return AtLeast(t[1], tuple(map(decode, t[2])), t[3], t[4])
+    if kind == "not":
+        return Not(decode(t[1]))
+    if kind == "ref":
+        return Ref(t[1], t[2], t[3])
+    if kind == "pattern":
+        return PatternIs(t[1])
+    if kind == "score":
+        return Score(t[1], t[2], t[3])
+    raise ValueError(f"not an encoded condition: {kind!r}")
+
+
 def walk(cond: Condition) -> list[Condition]:
     """Every node of a condition tree, depth first (refs are not followed)."""
     out: list[Condition] = [cond]

@@ -77,14 +77,21 @@ def _damage(f: Path, how: str) -> None:
         f.write_bytes(os.urandom(300))
     elif how == "not marshal":  # the digest checks out, the payload is not marshal data
         f.write_bytes(_with_digest(b"{not marshal"))
-    elif how == "not a table":  # marshal data, but a list where the dump is a table
+    elif how == "not a table":  # marshal data, but a list where the entry is a table
         import marshal
 
         f.write_bytes(_with_digest(marshal.dumps(["Straight leg raise"])))
+    elif how == "half an entry":  # the dump without the conditions worked out from it
+        import marshal
+
+        entry = marshal.loads(f.read_bytes().partition(b"\n")[2])
+        del entry["derived"]
+        f.write_bytes(_with_digest(marshal.dumps(entry)))
 
 
 @pytest.mark.parametrize(
-    "how", ["truncated", "altered", "empty", "garbage", "not marshal", "not a table"]
+    "how",
+    ["truncated", "altered", "empty", "garbage", "not marshal", "not a table", "half an entry"],
 )
 def test_a_damaged_cache_file_is_never_trusted(cache: Path, how: str) -> None:
     good = cl_mod.load_checklist(BUNDLED)
@@ -169,3 +176,33 @@ def test_without_the_validating_source_there_is_no_cache(
     monkeypatch.setattr(cl_mod, "_VALIDATING_CODE", ("no-such-module.py",))
     assert cl_mod.load_checklist(BUNDLED).id == "posterior-thigh-pain"
     assert _cache_files(cache) == []
+
+
+DERIVED = (
+    "named_conditions",
+    "show_conditions",
+    "rule_conditions",
+    "reading_dependent",
+    "compares_with_prior",
+)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        *sorted((ROOT / "exam_tui" / "checklists").rglob("*.toml")),
+        *sorted((ROOT / "tests" / "data" / "checklists").glob("*.toml")),
+    ],
+    ids=lambda p: p.name,
+)
+def test_the_cached_conditions_are_the_parsed_ones(cache: Path, path: Path) -> None:
+    """A checklist read from the cache brings its conditions already parsed (and what follows
+    from them); they are exactly what parsing its dump gives."""
+    cl_mod.load_checklist(path)  # validated, cached
+    cached = cl_mod.load_checklist(path)  # from the cache
+    entry = cl_mod._cached_entry(cl_mod._cache_key(path.read_bytes()) or "")
+    assert entry is not None
+    fresh = cl_mod._built(entry["dump"], path)  # the same checklist, nothing parsed yet
+    for name in DERIVED:
+        assert name in cached.__dict__ and name not in fresh.__dict__
+        assert getattr(cached, name) == getattr(fresh, name), name
