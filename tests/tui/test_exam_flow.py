@@ -24,6 +24,7 @@ from exam_tui.tui.screens.picker import RecordPicker
 from exam_tui.tui.screens.resume import ResumeDialog
 from exam_tui.tui.screens.summary import SummaryScreen
 from exam_tui.tui.widgets import FlagsPanel
+from exam_tui.tui.widgets.text_line import TextLine
 from tests.tui.waiting import wait_for_screen
 
 MakeApp = Callable[..., ExamApp]
@@ -218,7 +219,7 @@ async def test_editing_a_completed_record_makes_it_amended(
         assert load_record(saved_record).record.status == "completed"  # nothing changed yet
         await pilot.press(*"Dr B", "enter", *"wrong side", "enter")
         await pilot.pause()
-        assert "AMENDED" in str(screen.query_one("#status-bar", Static).render())
+        assert "AMENDED" in str(screen.query_one("#status-bar", TextLine).render())
         await pilot.press("A")  # the amendment log
         await pilot.pause()
         from rich.console import Console
@@ -255,7 +256,7 @@ async def test_a_failed_save_is_shown_and_the_app_goes_on(
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ExamScreen)
-        bar = str(screen.query_one("#status-bar", Static).render())
+        bar = str(screen.query_one("#status-bar", TextLine).render())
         assert "NOT SAVED" in bar and "cannot create the records folder" in bar
         await pilot.press("2")  # still answering
         assert screen.session.record.get("mechanism") == "sprint"
@@ -277,7 +278,7 @@ async def test_a_record_changed_elsewhere_is_not_overwritten(
         screen = app.screen
         assert isinstance(screen, ExamScreen)
         assert screen.last_error is not None and "changed by another program" in screen.last_error
-        assert "NOT SAVED" in str(screen.query_one("#status-bar", Static).render())
+        assert "NOT SAVED" in str(screen.query_one("#status-bar", TextLine).render())
     assert "# other window" in saved_record.read_text()
 
 

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from exam_tui.errors import RecordConflictError, RecordError
@@ -23,6 +23,7 @@ from exam_tui.storage import LoadedRecord
 from exam_tui.textclean import clean
 from exam_tui.tui.commands import exam_bindings
 from exam_tui.tui.widgets import FlagsPanel, ItemDetail, ItemTable, SectionList
+from exam_tui.tui.widgets.text_line import TextLine
 
 # The dialogs and screens pushed from here are imported when first opened: none is needed to
 # show the exam, and the compare screen alone pulls in exam_tui.compare (~35 ms at start-up).
@@ -66,7 +67,7 @@ class ExamScreen(Screen[None]):
         self._section_shown = session.cursor.section
 
     def compose(self) -> ComposeResult:
-        yield Static(id="status-bar")
+        yield TextLine(id="status-bar")
         with Horizontal(id="body"):
             with Vertical(id="side-column"):
                 yield SectionList(id="sections")
@@ -74,7 +75,7 @@ class ExamScreen(Screen[None]):
             with Vertical(id="main-column"):
                 yield ItemTable(id="items")
                 yield ItemDetail(id="detail")
-        yield Static(id="message")
+        yield TextLine(id="message")
         yield Footer(compact=True)
 
     @classmethod
@@ -188,7 +189,7 @@ class ExamScreen(Screen[None]):
         notifications covered the table for seconds, and vanished before they were read."""
         style = {"error": "bold reverse", "warning": "bold"}.get(severity, "")
         message = clean(message)  # record text (ids, warnings) never reaches the terminal raw
-        line = self.query_one("#message", Static)
+        line = self.query_one("#message", TextLine)
         line.update(Text(f" {message}", style=style, no_wrap=True, overflow="ellipsis"))
         line.set_class(severity == "error", "-error")
         line.set_class(severity == "warning", "-warning")
@@ -227,13 +228,12 @@ class ExamScreen(Screen[None]):
         elif s.path is not None:
             bar.append(" · saved ✓", style="dim")
             if self.has_class("-wide"):
-                bar.append(f" {s.path.name}", style="dim")
+                bar.append(f" {clean(s.path.name)}", style="dim")  # `open FILE`: any name
         else:
             bar.append(" · nothing entered yet", style="dim")
         if bar != self._bar:
             self._bar = bar
-            # One line high (app.tcss): a new text needs a repaint, not a screen layout.
-            self.query_one("#status-bar", Static).update(bar, layout=False)
+            self.query_one("#status-bar", TextLine).update(bar)  # a repaint, not a layout
         if s.cursor.section != self._section_shown:
             self._section_shown = s.cursor.section
             if not s.dirty:  # a save error stays on the line until it is dealt with
