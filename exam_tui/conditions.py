@@ -280,8 +280,8 @@ def parse(raw: Any) -> Condition:
 
 # -- a plain form of parsed conditions (for the cache of validated checklists) -----------------
 #
-# Parsing checks every key and value of a condition table: ~10 µs a node, ~270 nodes of the
-# posterior thigh exam's conditions on every start. A checklist's parsed conditions are kept in
+# Parsing checks every key and value of a condition table: ~10 µs a node, ~270 nodes of a
+# bundled exam's conditions on every start. A checklist's parsed conditions are kept in
 # its cache entry as nested tuples of strings, numbers and booleans (what marshal writes) and
 # rebuilt from them without the checks, which the parse they came from made.
 
