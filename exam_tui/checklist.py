@@ -321,14 +321,49 @@ class Checklist(_Plain):
         return {r.id: cond.parse(r.when) for r in self.rules if r.when is not None}
 
     @cached_property
+    def escalate_conditions(self) -> dict[str, cond.Condition]:
+        """Each escalating rule's escalation condition, by rule id."""
+        return {r.id: cond.parse(r.escalate.when) for r in self.rules if r.escalate}
+
+    @cached_property
+    def pattern_conditions(self) -> dict[str, cond.Condition]:
+        """The pattern's conditions by place: ``point:GROUP:N`` (a group's Nth point),
+        ``reading:ID`` (a reading that has one) and ``override:N``."""
+        p = self.pattern
+        if p is None:
+            return {}
+        out = {
+            f"point:{g.id}:{n}": cond.parse(point.when)
+            for g in p.groups
+            for n, point in enumerate(g.points)
+        }
+        out |= {f"reading:{r.id}": cond.parse(r.when) for r in p.readings if r.when is not None}
+        out |= {f"override:{n}": cond.parse(o.when) for n, o in enumerate(p.overrides)}
+        return out
+
+    @cached_property
+    def rule_readings(self) -> dict[str, frozenset[str]]:
+        """The pattern readings each rule's condition looks at, by rule id (a flag fired by a
+        reading cites the pattern among its reasons)."""
+        named = self.named_conditions
+        return {
+            rule_id: frozenset(
+                r
+                for n in cond.reachable(c, named)
+                if isinstance(n, cond.PatternIs)
+                for r in n.readings
+            )
+            for rule_id, c in self.rule_conditions.items()
+        }
+
+    @cached_property
     def compares_with_prior(self) -> bool:
         """Whether a rule looks at the previous exam (``worse_by``, ``newly``): until that exam
         has been looked for, such a rule cannot fire, and "no flags" is not yet known."""
         named = self.named_conditions
-        escalations = (cond.parse(r.escalate.when) for r in self.rules if r.escalate)
         return any(
             isinstance(node, cond.ItemTest) and node.since_prior
-            for c in (*self.rule_conditions.values(), *escalations)
+            for c in (*self.rule_conditions.values(), *self.escalate_conditions.values())
             for node in cond.reachable(c, named)
         )
 
@@ -497,7 +532,7 @@ def load_checklist(path: Path | str | None = None) -> Checklist:
 # parses ~2.5x slower). marshal's format belongs to the Python version, which is part of
 # the key; a payload is only loaded once its digest checks out (the folder is owner-only).
 
-_CACHE_FORMAT = f"exam-tui validated checklist 3 {sys.implementation.cache_tag} {marshal.version}"
+_CACHE_FORMAT = f"exam-tui validated checklist 4 {sys.implementation.cache_tag} {marshal.version}"
 #: The modules whose code decides what a valid checklist is, and what its dump holds.
 _VALIDATING_CODE = ("schema.py", "checklist.py", "conditions.py", "kinds.py", "record.py")
 _code_key: str | None = None
@@ -562,7 +597,13 @@ def _plain(value: Any) -> bool:
 #: What follows from a checklist's conditions, kept in its cache entry beside the dump: the
 #: checklist's cached properties of that name, in a plain form (conditions.encode). Working
 #: them out (parsing ~270 condition nodes and following their refs) was ~4 ms of every start.
-_DERIVED_CONDITIONS = ("named_conditions", "show_conditions", "rule_conditions")
+_DERIVED_CONDITIONS = (
+    "named_conditions",
+    "show_conditions",
+    "rule_conditions",
+    "escalate_conditions",
+    "pattern_conditions",
+)
 
 
 def _derived(cl: Checklist) -> dict[str, Any]:
@@ -571,6 +612,7 @@ def _derived(cl: Checklist) -> dict[str, Any]:
         for name in _DERIVED_CONDITIONS
     }
     out["reading_dependent"] = sorted(cl.reading_dependent)
+    out["rule_readings"] = {k: sorted(v) for k, v in cl.rule_readings.items()}
     out["compares_with_prior"] = cl.compares_with_prior
     return out
 
@@ -583,6 +625,7 @@ def _from_entry(entry: dict[str, Any], path: Path) -> Checklist:
     for name in _DERIVED_CONDITIONS:
         d[name] = {k: cond.decode(t) for k, t in derived[name].items()}
     d["reading_dependent"] = frozenset(derived["reading_dependent"])
+    d["rule_readings"] = {k: frozenset(v) for k, v in derived["rule_readings"].items()}
     d["compares_with_prior"] = derived["compares_with_prior"]
     return cl
 

@@ -184,37 +184,30 @@ class _Compiled(Struct):
 _CACHE: dict[int, tuple[weakref.ref[Checklist], _Compiled]] = {}
 
 
-def _readings_in(c: cond.Condition | None, named: dict[str, cond.Condition]) -> set[str]:
-    if c is None:
-        return set()
-    return {
-        r for n in cond.reachable(c, named) if isinstance(n, cond.PatternIs) for r in n.readings
-    }
-
-
 def _compiled(checklist: Checklist) -> _Compiled:
     """Parsed conditions of a checklist, built once (checklists are immutable)."""
     key = id(checklist)
     hit = _CACHE.get(key)
     if hit is not None and hit[0]() is checklist:
         return hit[1]
-    named = checklist.named_conditions
-    rules = []
-    for r in checklist.rules:
-        when = checklist.rule_conditions.get(r.id)
-        escalate = cond.parse(r.escalate.when) if r.escalate else None
-        rules.append(_CompiledRule(r, when, escalate, frozenset(_readings_in(when, named))))
+    # The checklist's parsed conditions (from its cache entry when it came from the cache).
+    whens, escalations = checklist.rule_conditions, checklist.escalate_conditions
+    asked, parsed = checklist.rule_readings, checklist.pattern_conditions
+    rules = [
+        _CompiledRule(r, whens.get(r.id), escalations.get(r.id), asked.get(r.id, frozenset()))
+        for r in checklist.rules
+    ]
     points: list[tuple[str, PatternPoint, cond.Condition]] = []
     readings: list[tuple[str, cond.Condition | None]] = []
     overrides: list[tuple[PatternOverride, cond.Condition]] = []
     if checklist.pattern is not None:
         for group in checklist.pattern.groups:
-            for p in group.points:
-                points.append((group.id, p, cond.parse(p.when)))
+            for n, p in enumerate(group.points):
+                points.append((group.id, p, parsed[f"point:{group.id}:{n}"]))
         for rd in checklist.pattern.readings:
-            readings.append((rd.id, cond.parse(rd.when) if rd.when is not None else None))
-        for o in checklist.pattern.overrides:
-            overrides.append((o, cond.parse(o.when)))
+            readings.append((rd.id, parsed.get(f"reading:{rd.id}")))
+        for n, o in enumerate(checklist.pattern.overrides):
+            overrides.append((o, parsed[f"override:{n}"]))
     compiled = _Compiled(
         order={item_id: n for n, item_id in enumerate(checklist.items)},
         rules=tuple(rules),

@@ -182,7 +182,10 @@ DERIVED = (
     "named_conditions",
     "show_conditions",
     "rule_conditions",
+    "escalate_conditions",
+    "pattern_conditions",
     "reading_dependent",
+    "rule_readings",
     "compares_with_prior",
 )
 
