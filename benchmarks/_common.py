@@ -6,6 +6,7 @@ absolute times drift from minute to minute. Nothing here asserts a time.
 
 from __future__ import annotations
 
+import functools
 import os
 import platform
 import statistics
@@ -67,8 +68,22 @@ def user_env(**extra: str) -> dict[str, str]:
     (and every command is run once before it is timed, which writes them).
     """
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    if _children_import_elsewhere():
+        # A copy of the repository (a worktree of an older commit, to measure "before"):
+        # its children must run its exam_tui, not the one installed in the virtualenv.
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
     env.update(extra)
     return env
+
+
+@functools.cache
+def _children_import_elsewhere() -> bool:
+    """Whether a child process of this Python would import exam_tui from another tree."""
+    probe = "import exam_tui, sys; sys.stdout.write(exam_tui.__file__)"
+    out = subprocess.run(
+        [PYTHON, "-c", probe], capture_output=True, text=True, cwd="/", check=False
+    ).stdout
+    return not out or Path(out).resolve().parent.parent != ROOT
 
 
 def time_commands(
