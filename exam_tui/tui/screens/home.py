@@ -10,6 +10,8 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from exam_tui.tui.screens.dialog import text_classes
+
 WELCOME = """\
 exam-tui — structured clinical exams
 
@@ -40,6 +42,11 @@ class StartFooter(Footer):
 
 
 class HomeScreen(Screen[None]):
+    DEFAULT_CSS = """
+    HomeScreen #welcome {
+        width: 72; height: auto; margin-top: 2; padding: 1 2; border: round $primary;
+    }
+    """ + text_classes("HomeScreen")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "app.new_exam", "new exam"),
         Binding("o", "app.open_record", "open record"),

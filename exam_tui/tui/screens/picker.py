@@ -28,6 +28,7 @@ from exam_tui.errors import ExamTuiError
 from exam_tui.storage import RecordSummary
 from exam_tui.textclean import clean
 from exam_tui.timefmt import local_time_text
+from exam_tui.tui.screens.dialog import text_classes
 from exam_tui.tui.widgets.flags import URGENCY_LABELS
 from exam_tui.tui.widgets.record_list import Column, RecordList
 
@@ -81,6 +82,13 @@ def flag_count(path: Path, checklist: Checklist | None) -> str:
 
 class RecordPicker(ModalScreen[Path | None]):
     """Dismisses with the chosen record's path, or None (escape)."""
+
+    # Opaque: the screen below is hidden anyway, and drawing it dimmed took ~1/3 of each frame.
+    # The screen itself is the panel (no container filling it: one widget less to draw).
+    DEFAULT_CSS = """
+    RecordPicker { background: $panel; padding: 0 1; }
+    RecordPicker #records { height: 1fr; }
+    """ + text_classes("RecordPicker", title_padding="0")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "back"),

@@ -44,6 +44,9 @@ def brief_text(session: ExamSession, width: int) -> str:
 
 
 class SummaryScreen(Screen[None]):
+    DEFAULT_CSS = """
+    SummaryScreen #summary-scroll { padding: 0 1; }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "copy", "copy to clipboard"),
         Binding("w", "write", "write .txt"),
