@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from stat import S_ISREG as stat_is_regular
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if sys.platform == "win32":  # pragma: no cover - the lock and fsync differ on Windows
     import msvcrt
@@ -33,7 +33,6 @@ from exam_tui.checklist import (
     version_key,
 )
 from exam_tui.errors import ChecklistError, RecordConflictError, RecordError
-from exam_tui.merge import Clash, merge_records
 from exam_tui.record import (
     SCHEMA_VERSION,
     InvalidRecordData,
@@ -46,6 +45,9 @@ from exam_tui.record import (
 )
 from exam_tui.textclean import clean
 from exam_tui.values import Struct, replace
+
+if TYPE_CHECKING:  # merging is imported when a save finds the file changed (~0.4 ms a start)
+    from exam_tui.merge import Clash
 
 ENV_RECORDS = "EXAM_TUI_RECORDS"
 #: Set to 1 to share a records folder with a group: folders exam-tui creates take the group
@@ -916,6 +918,8 @@ def save_merging(
         if current is None:
             raise _conflict(p, expected, current)
         theirs = load_record(p, checklist)
+        from exam_tui.merge import merge_records
+
         result = merge_records(base, ours, theirs.record)
         if result.clashes:
             return SaveOutcome(
@@ -1454,7 +1458,6 @@ __all__ = [
     "ENV_CACHE",
     "ENV_GROUP",
     "ENV_RECORDS",
-    "Clash",
     "Draft",
     "LoadedRecord",
     "RecordSummary",
