@@ -2,7 +2,11 @@
 with the patient id on it, against a minimal Textual app (Header, Static, Footer) until its
 "Hello" is drawn. Target: at most 1.15× the minimal app.
 
-    .venv/bin/python benchmarks/bench_startup.py [--runs N] [--quick]
+    .venv/bin/python benchmarks/bench_startup.py [--runs N] [--quick] [--against DIR]
+
+``--against DIR`` adds the exam-tui of another source tree (a worktree of an older commit),
+started in turn with the two others, so that "before" and "after" share every minute of a
+noisy machine.
 
 Each start is a fresh process (benchmarks/_startup_child.py), run as a user runs it: the
 exam through ``exam_tui.cli.main`` (what the ``exam-tui`` script calls), under Textual's
@@ -38,15 +42,21 @@ NAMES = {
 }
 
 
-def start_once(kind: str, tmp: Path, env: dict[str, str]) -> dict[str, float]:
-    """One fresh process: its marks in seconds since the spawn (see _startup_child.py)."""
+def start_once(
+    kind: str, tmp: Path, env: dict[str, str], tree: Path | None = None
+) -> dict[str, float]:
+    """One fresh process: its marks in seconds since the spawn (see _startup_child.py);
+    ``tree``: run that source tree's exam_tui."""
     out = tmp / f"{kind}.json"
     out.unlink(missing_ok=True)
+    if tree is not None:
+        env = {**env, "PYTHONPATH": str(tree)}
     args: list[str] = []
-    if kind == "exam":
+    if kind != "minimal":
         args = ["--records", str(tmp / "records"), "new", "--patient", PATIENT]
         args += ["--examiner", "Dr Bench", "--side", "left"]
-    cmd = [c.PYTHON, str(CHILD), kind, repr(time.time()), str(out), *args]
+    child = "minimal" if kind == "minimal" else "exam"
+    cmd = [c.PYTHON, str(CHILD), child, repr(time.time()), str(out), *args]
     p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
     if p.returncode != 0 or not out.exists():
         last = (p.stderr.strip().splitlines() or ["?"])[-1]
@@ -59,10 +69,15 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--quick", action="store_true", help="5 runs")
+    ap.add_argument("--against", type=Path, metavar="DIR", help="another tree, run in turn")
     args = ap.parse_args(argv)
     runs = 5 if args.quick and args.runs == 15 else args.runs
     c.print_header("Start-up to the exam screen drawn (headless driver, fresh process each)")
     res: dict[str, list[dict[str, float]]] = {"minimal": [], "exam": []}
+    trees: dict[str, Path | None] = {"minimal": None, "exam": None}
+    if args.against is not None:
+        res["against"], trees["against"] = [], args.against.resolve()
+        NAMES["against"] = f"the same, {args.against.name}"
     with tempfile.TemporaryDirectory(prefix="exam-tui-bench-") as tmpname:
         tmp = Path(tmpname)
         env = c.user_env(
@@ -78,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for i in range(runs + 1):  # round 0 is untimed: disk cache and .pyc files
                 for kind in res:  # round-robin: drift hits both alike
-                    marks = start_once(kind, tmp, env)
+                    marks = start_once(kind, tmp, env, trees[kind])
                     if i:
                         res[kind].append(marks)
         except RuntimeError as exc:
