@@ -94,9 +94,12 @@ class ExamScreen(Screen[None]):
 
     def on_resize(self) -> None:
         # The breakpoint classes decide how much is shown: redrawn when they change (a resize
-        # event comes twice at start-up, each redraw ~2 ms, with nothing to change).
+        # event comes twice at start-up, each redraw ~2 ms, with nothing to change). The
+        # status bar fits its names to the width.
         if self._breakpoints() != self._drawn_at:
             self.refresh_view()
+        else:
+            self._show_status_bar()
 
     def _breakpoints(self) -> tuple[bool, bool]:
         return self.has_class("-wide"), self.has_class("-tall")
@@ -203,37 +206,7 @@ class ExamScreen(Screen[None]):
     def refresh_view(self) -> None:
         s = self.session
         self._drawn_at = self._breakpoints()
-        bar = Text(no_wrap=True, overflow="ellipsis")
-        # Record text is cleaned before it reaches the terminal (an id or examiner with an
-        # escape sequence would otherwise retitle or recolour it): textclean.clean.
-        bar.append(f" {clean(s.record.patient.id)}", style="bold")
-        affected = SIDE_MARK[s.record.exam.affected_side]
-        bar.append(f" · {clean(s.record.exam.examiner or '?')}")
-        if self._amender_known and s.record.status != "draft" and s.user != s.record.exam.examiner:
-            bar.append(f" (amending: {clean(s.user)})")
-        bar.append(f" · affected {affected} · ")
-        status = s.record.status
-        bar.append(
-            status.upper() if status != "draft" else "draft",
-            style="bold" if status != "draft" else "",
-        )
-        if s.dirty:
-            bar.append(" · NOT SAVED", style="bold reverse")
-            if self.last_error:
-                bar.append(f" {self.last_error}", style="bold")
-        elif s.save_pending:
-            # An answer drawn before its save (right after this frame): never "saved" until
-            # it is on disk.
-            bar.append(" · saving…", style="dim")
-        elif s.path is not None:
-            bar.append(" · saved ✓", style="dim")
-            if self.has_class("-wide"):
-                bar.append(f" {clean(s.path.name)}", style="dim")  # `open FILE`: any name
-        else:
-            bar.append(" · nothing entered yet", style="dim")
-        if bar != self._bar:
-            self._bar = bar
-            self.query_one("#status-bar", TextLine).update(bar)  # a repaint, not a layout
+        self._show_status_bar()
         if s.cursor.section != self._section_shown:
             self._section_shown = s.cursor.section
             if not s.dirty:  # a save error stays on the line until it is dealt with
@@ -257,6 +230,54 @@ class ExamScreen(Screen[None]):
         if box.border_title != title:  # setting it repaints the box even when unchanged
             box.border_title = title
         box.set_class(any(f.urgency == "emergency" for f in flags), "-emergency")
+
+    def _show_status_bar(self) -> None:
+        """Who and what: the patient, the examiner, the affected side, the record's status and
+        whether the last change is on disk. On a narrow terminal the names give way (they end
+        in "…") so that the exam's state always shows: "NOT SAVED" was cut off at 60 columns
+        behind a long examiner name."""
+        s = self.session
+        # Record text is cleaned before it reaches the terminal (an id or examiner with an
+        # escape sequence would otherwise retitle or recolour it): textclean.clean.
+        patient = Text(f" {clean(s.record.patient.id)}", style="bold")
+        who = Text(f" · {clean(s.record.exam.examiner or '?')}")
+        if self._amender_known and s.record.status != "draft" and s.user != s.record.exam.examiner:
+            who.append(f" (amending: {clean(s.user)})")
+        state = Text(f" · affected {SIDE_MARK[s.record.exam.affected_side]} · ")
+        status = s.record.status
+        state.append(
+            status.upper() if status != "draft" else "draft",
+            style="bold" if status != "draft" else "",
+        )
+        more = Text()  # what may be cut at the end of the line
+        if s.dirty:
+            state.append(" · NOT SAVED", style="bold reverse")
+            if self.last_error:
+                more.append(f" {self.last_error}", style="bold")
+        elif s.save_pending:
+            # An answer drawn before its save (right after this frame): never "saved" until
+            # it is on disk.
+            state.append(" · saving…", style="dim")
+        elif s.path is not None:
+            state.append(" · saved ✓", style="dim")
+            if self.has_class("-wide"):
+                more.append(f" {clean(s.path.name)}", style="dim")  # `open FILE`: any name
+        else:
+            state.append(" · nothing entered yet", style="dim")
+        # (one cell more when more follows: the line's own "…" takes the last cell)
+        must = patient.cell_len + who.cell_len + state.cell_len + (1 if more else 0)
+        over = must - self.app.size.width
+        for name in (who, patient):  # the examiner gives way first
+            if over > 0 and name.cell_len > 4:
+                keep = max(4, name.cell_len - over)  # " · D…" at the least
+                over -= name.cell_len - keep
+                name.truncate(keep, overflow="ellipsis")
+        bar = Text(no_wrap=True, overflow="ellipsis")
+        for part in (patient, who, state, more):
+            bar.append_text(part)
+        if bar != self._bar:
+            self._bar = bar
+            self.query_one("#status-bar", TextLine).update(bar)  # a repaint, not a layout
 
     def _do(self, change: Callable[[], Any], *, draw_first: bool = False) -> Any:
         """Run a session call; show a failed save instead of crashing. Always redraw.
