@@ -70,5 +70,16 @@ async def test_the_names_are_fitted_again_when_the_terminal_is_resized(
         await pilot.resize_terminal(105, 24)  # the same breakpoint classes: no full redraw
         await wait_until(pilot, lambda: len(bar_on_screen(app)) == 105, "the bar at 105")
         wide = bar_on_screen(app)
-        assert "nothing entered yet" in narrow and "nothing entered yet" in wide
+        assert "· draft" in narrow and "· draft" in wide
         assert wide.index("· affected") > narrow.index("· affected")  # more of the name
+
+
+async def test_nothing_entered_yet_gives_way_to_the_names(make_app: MakeApp) -> None:
+    """Before the first answer there is no file and nothing to lose: at 60 columns the
+    examiner's name is shown whole and "nothing entered yet" is what is cut."""
+    app = make_app(mode="new", patient="MRN-0042", examiner="A. Clinician", side="left")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        shown = bar_on_screen(app)
+        assert shown.startswith(" MRN-0042 · A. Clinician · affected L · draft · nothing")
+        assert shown.endswith("…")

@@ -262,8 +262,8 @@ class ExamScreen(Screen[None]):
             state.append(" · saved ✓", style="dim")
             if self.has_class("-wide"):
                 more.append(f" {clean(s.path.name)}", style="dim")  # `open FILE`: any name
-        else:
-            state.append(" · nothing entered yet", style="dim")
+        else:  # no file yet: nothing to lose, so the names come first
+            more.append(" · nothing entered yet", style="dim")
         # (one cell more when more follows: the line's own "…" takes the last cell)
         must = patient.cell_len + who.cell_len + state.cell_len + (1 if more else 0)
         over = must - self.app.size.width
