@@ -14,7 +14,7 @@ import pytest
 from exam_tui.checklist import Checklist
 from exam_tui.tui.app import ExamApp
 from exam_tui.tui.screens.exam import ExamScreen
-from tests.tui.waiting import wait_until
+from tests.tui.waiting import wait_for_exam, wait_until
 
 MakeApp = Callable[..., ExamApp]
 NEW = {"mode": "new", "patient": "P-031", "examiner": "Dr A", "side": "left"}
@@ -43,9 +43,7 @@ async def test_first_frame_is_the_settled_screen(
     app._display = record_first  # type: ignore[method-assign]
     async with app.run_test(size=size) as pilot:
         await wait_until(pilot, lambda: bool(first), "the exam screen drawn")
-        screen = app.screen
-        assert isinstance(screen, ExamScreen)
-        await wait_until(pilot, lambda: screen.session.prior_checked, "the folder searched")
+        await wait_for_exam(pilot)  # the folder searched
         await pilot.pause()
         # The footer fills in its keys on the next frame, as in any Textual app.
         assert first[0][:-1] == screen_text(app)[:-1]

@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from exam_tui.tui.app import ExamApp
 from exam_tui.tui.screens.exam import ExamScreen
 from exam_tui.tui.widgets import ItemDetail, ItemTable
-from tests.tui.waiting import wait_until
+from tests.tui.waiting import wait_for_screen, wait_until
 
 MakeApp = Callable[..., ExamApp]
 NEW = {"mode": "new", "patient": "P-018", "examiner": "Dr A", "side": "left"}
@@ -36,9 +36,7 @@ async def wheel(pilot: Pilot[None], widget: ItemTable | ItemDetail, down: bool =
 async def test_the_cursor_row_stays_in_view_down_a_long_section(make_app: MakeApp) -> None:
     app = make_app(**NEW)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ExamScreen)
+        screen = await wait_for_screen(pilot, ExamScreen)
         table = screen.query_one(ItemTable)
         s = screen.session
         # The longest section: more rows than the table shows at 80×24.
@@ -90,9 +88,7 @@ async def test_the_cursor_row_stays_in_view_down_a_long_section(make_app: MakeAp
 async def test_the_mouse_wheel_scrolls_an_overflowing_item_panel(make_app: MakeApp) -> None:
     app = make_app(**NEW)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ExamScreen)
+        screen = await wait_for_screen(pilot, ExamScreen)
         detail = screen.query_one(ItemDetail)
         s = screen.session
         for _ in range(200):  # to an item whose text is longer than the panel

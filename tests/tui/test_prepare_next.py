@@ -13,7 +13,7 @@ from exam_tui.session import answer_keys
 from exam_tui.tui.app import ExamApp
 from exam_tui.tui.screens.exam import ExamScreen
 from exam_tui.tui.widgets import ItemDetail, ItemTable
-from tests.tui.waiting import wait_until
+from tests.tui.waiting import wait_for_screen, wait_until
 
 MakeApp = Callable[..., ExamApp]
 NEW = {"mode": "new", "patient": "P-018", "examiner": "Dr A", "side": "left"}
@@ -32,9 +32,7 @@ async def through_a_section_end(app: ExamApp) -> list[str]:
     prepared after that frame), and after the answer that moves into the next section."""
     out: list[str] = []
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ExamScreen)
+        screen = await wait_for_screen(pilot, ExamScreen)
         s = screen.session
         # A one-value section that ends with a one-key answer and is followed by a section
         # of left/right values: the table's columns differ between the two.

@@ -12,6 +12,7 @@ from exam_tui.session import ExamSession
 from exam_tui.tui.app import ExamApp
 from exam_tui.tui.screens.exam import ExamScreen
 from exam_tui.tui.widgets import SectionList
+from tests.tui.waiting import wait_for_screen
 
 MakeApp = Callable[..., ExamApp]
 NEW = {"mode": "new", "patient": "P-018", "examiner": "Dr A", "side": "left"}
@@ -36,9 +37,7 @@ async def test_the_section_list_always_counts_the_record(make_app: MakeApp) -> N
     app = make_app(**NEW)
     rng = random.Random(18)
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ExamScreen)
+        screen = await wait_for_screen(pilot, ExamScreen)
         s, sections = screen.session, screen.query_one(SectionList)
         assert sections.text == expected(s)
         for _ in range(60):

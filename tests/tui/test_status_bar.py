@@ -13,7 +13,7 @@ from textual.geometry import Region
 from exam_tui.tui.app import ExamApp
 from exam_tui.tui.screens.exam import ExamScreen
 from exam_tui.tui.widgets.text_line import TextLine
-from tests.tui.waiting import wait_until
+from tests.tui.waiting import wait_for_screen, wait_until
 
 MakeApp = Callable[..., ExamApp]
 LONG = "Dr Averylongname Examinerson-Smythe of the Physiotherapy Department"
@@ -30,8 +30,7 @@ def bar_on_screen(app: ExamApp) -> str:
 async def test_saved_shows_behind_a_long_examiner_name(make_app: MakeApp, width: int) -> None:
     app = make_app(mode="new", patient="MRN-0042", examiner=LONG, side="left")
     async with app.run_test(size=(width, 24)) as pilot:
-        screen = app.screen
-        assert isinstance(screen, ExamScreen)
+        screen = await wait_for_screen(pilot, ExamScreen)
         await pilot.press("1")
         await wait_until(pilot, lambda: screen.session.path is not None, "the answer saved")
         await pilot.pause()
