@@ -7,12 +7,12 @@ they start in the time it takes to import pydantic (see benchmarks/).
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from exam_tui import __version__
@@ -20,6 +20,8 @@ from exam_tui.errors import ChecklistError, ExamTuiError, RecordError
 from exam_tui.textclean import clean, clean_lines, json_safe
 
 if TYPE_CHECKING:
+    import argparse
+
     from exam_tui.config import Config
 
 EXIT_OK = 0
@@ -28,7 +30,13 @@ EXIT_FLAGGED = 1
 EXIT_ERROR = 2
 
 ERROR_EXIT = "  2  an error: one line on stderr naming the file (and line or item)\n"
-RAW = argparse.RawDescriptionHelpFormatter
+
+
+def _raw() -> type[argparse.HelpFormatter]:
+    """Help text as written (argparse is imported only when a parser is built)."""
+    import argparse
+
+    return argparse.RawDescriptionHelpFormatter
 
 
 def _epilog(examples: Sequence[str], exits: str) -> str:
@@ -43,17 +51,19 @@ def _epilog(examples: Sequence[str], exits: str) -> str:
 
 
 def _parser(
-    only: str | None = None, parser_class: type[argparse.ArgumentParser] = argparse.ArgumentParser
+    only: str | None = None, parser_class: type[argparse.ArgumentParser] | None = None
 ) -> argparse.ArgumentParser:
     """The command line's parser; with ``only``, with that command's parser alone (see
     ``parse_args``)."""
-    p = parser_class(
+    import argparse
+
+    p = (parser_class or argparse.ArgumentParser)(
         prog="exam-tui",
         description="Keyboard-first structured clinical exams from checklist files (see "
         "`exam-tui validate` for the bundled ones), with imaging and referral flags and a "
         "summary for the notes. "
         "Supports the clinician's judgement; it is not a diagnosis.",
-        formatter_class=RAW,
+        formatter_class=_raw(),
         epilog=_epilog(
             ["exam-tui", "exam-tui new --patient MRN-0042", "exam-tui COMMAND --help"],
             "  0  done\n",
@@ -87,12 +97,30 @@ def _parser(
 
 APP_EXITS = "  0  the app was closed normally\n"
 
+#: The options of the two commands that start the app, as flag: (metavar, help, choices), for
+#: their parsers and for ``_plain_parse``.
+_NEW_OPTIONS: dict[str, tuple[str | None, str, tuple[str, ...] | None]] = {
+    "--patient": ("ID", "patient identifier (e.g. MRN)", None),
+    "--examiner": ("NAME", "your name", None),
+    "--side": (None, "affected side", ("left", "right", "both")),
+    "--checklist-id": (
+        "ID",
+        "bundled checklist to examine with (default: the first bundled; see `validate`)",
+        None,
+    ),
+}
+_OPEN_OPTIONS: dict[str, tuple[str | None, str, tuple[str, ...] | None]] = {
+    "--examiner": ("NAME", "who is making changes (for the amendment log)", None),
+}
+
 
 def _add_new(sub: Any) -> None:
+    import argparse
+
     new = sub.add_parser(
         "new",
         help="start a new exam",
-        formatter_class=RAW,
+        formatter_class=_raw(),
         epilog=_epilog(
             [
                 "exam-tui new --patient MRN-0042 --examiner 'A. Clinician' --side left",
@@ -101,14 +129,8 @@ def _add_new(sub: Any) -> None:
             APP_EXITS,
         ),
     )
-    new.add_argument("--patient", metavar="ID", help="patient identifier (e.g. MRN)")
-    new.add_argument("--examiner", metavar="NAME", help="your name")
-    new.add_argument("--side", choices=["left", "right", "both"], help="affected side")
-    new.add_argument(
-        "--checklist-id",
-        metavar="ID",
-        help="bundled checklist to examine with (default: the first bundled; see `validate`)",
-    )
+    for flag, (metavar, help_, choices) in _NEW_OPTIONS.items():
+        new.add_argument(flag, metavar=metavar, choices=choices, help=help_)
     new.add_argument(
         "--records", type=Path, metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
@@ -118,22 +140,21 @@ def _add_open(sub: Any) -> None:
     op = sub.add_parser(
         "open",
         help="open a saved record in the app",
-        formatter_class=RAW,
+        formatter_class=_raw(),
         epilog=_epilog(
             ["exam-tui open MRN-0042_20261128T0930Z.toml --examiner 'B. Physio'"], APP_EXITS
         ),
     )
     op.add_argument("file", type=Path)
-    op.add_argument(
-        "--examiner", metavar="NAME", help="who is making changes (for the amendment log)"
-    )
+    for flag, (metavar, help_, choices) in _OPEN_OPTIONS.items():
+        op.add_argument(flag, metavar=metavar, choices=choices, help=help_)
 
 
 def _add_validate(sub: Any) -> None:
     val = sub.add_parser(
         "validate",
         help="check checklist files (default: every bundled checklist and version)",
-        formatter_class=RAW,
+        formatter_class=_raw(),
         epilog=_epilog(
             ["exam-tui validate", "exam-tui validate my-checklist.toml"],
             "  0  every checklist is valid\n",
@@ -146,7 +167,7 @@ def _add_summary(sub: Any) -> None:
     summ = sub.add_parser(
         "summary",
         help="print the plain-text summary of a record",
-        formatter_class=RAW,
+        formatter_class=_raw(),
         epilog=_epilog(
             ["exam-tui summary exam.toml", "exam-tui summary exam.toml --width 72 -o exam.txt"],
             "  0  the summary was printed or written\n",
@@ -172,7 +193,7 @@ def _add_flags(sub: Any) -> None:
     fl = sub.add_parser(
         "flags",
         help="print imaging/referral flags for a record",
-        formatter_class=RAW,
+        formatter_class=_raw(),
         epilog=_epilog(
             [
                 "exam-tui flags exam.toml --json",
@@ -198,7 +219,7 @@ def _add_compare(sub: Any) -> None:
     cmp_ = sub.add_parser(
         "compare",
         help="what changed between two exams of one patient",
-        formatter_class=RAW,
+        formatter_class=_raw(),
         epilog=_epilog(
             ["exam-tui compare jan.toml feb.toml", "exam-tui compare jan.toml feb.toml --json"],
             "  0  the comparison was printed\n",
@@ -213,7 +234,7 @@ def _add_export(sub: Any) -> None:
     ex = sub.add_parser(
         "export",
         help="export a record (or, with --questionnaire, a checklist) as HL7 FHIR JSON",
-        formatter_class=RAW,
+        formatter_class=_raw(),
         epilog=_epilog(
             [
                 "exam-tui export exam.toml -o exam.fhir.json",
@@ -249,18 +270,26 @@ class _Refused(Exception):
     """The one-command parser could not take the command line (see ``parse_args``)."""
 
 
-class _OneCommandParser(argparse.ArgumentParser):
-    def error(self, message: str) -> Any:  # argparse prints usage and exits: not here
-        raise _Refused(message)
+#: What a parsed command line is (argparse's Namespace is copied into one).
+Args = SimpleNamespace
 
 
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """The command line parsed. Building the parsers of all seven commands was ~3 ms of every
-    start, so the parser of the command named (the first word that is neither an option nor a
-    top-level option's value) is built alone; it parses the line exactly as the full parser
-    would, since both pick that command. Anything it refuses, and any help request, goes to
-    the full parser, which gives the usual messages."""
+def parse_args(argv: Sequence[str] | None = None) -> Args:
+    """The command line parsed, exactly as the full parser (``_parser()``) parses it.
+
+    The usual command lines of a start (``exam-tui``, ``new`` and ``open`` with their long
+    options in full) are parsed without argparse: importing it and building a parser was ~5 ms
+    of every start (1% of the app's). Any other line is parsed by argparse: by the named
+    command's parser alone (the first word that is neither an option nor a top-level option's
+    value; building all seven was ~3 ms), which parses it as the full parser would since both
+    pick that command. Anything that refuses, and any help request, goes to the full parser,
+    which gives the usual messages. A property test compares all three with the full parser."""
     args = list(sys.argv[1:] if argv is None else argv)
+    plain = _plain_parse(args)
+    if plain is not None:
+        return plain
+    import argparse
+
     command = None
     values = iter(args)
     for a in values:
@@ -273,11 +302,80 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     # prints the parser it is asked of: only the full one prints it whole.
     asks_help = any(a.startswith(("-h", "--h")) for a in args)
     if command in _COMMAND_PARSERS and not asks_help:
+
+        class OneCommandParser(argparse.ArgumentParser):
+            def error(self, message: str) -> Any:  # argparse prints usage and exits: not here
+                raise _Refused(message)
+
         try:
-            return _parser(command, _OneCommandParser).parse_args(args)
+            return Args(**vars(_parser(command, OneCommandParser).parse_args(args)))
         except _Refused:
             pass
-    return _parser().parse_args(args)
+    return Args(**vars(_parser().parse_args(args)))
+
+
+#: What ``_plain_parse`` takes: for each command (None: none), its options as
+#: flag: (dest, type, choices), and how many positional paths it has (their dests).
+_PLAIN: dict[
+    str | None,
+    tuple[dict[str, tuple[str, type[Path] | None, tuple[str, ...] | None]], tuple[str, ...]],
+] = {
+    None: ({f: (f[2:], Path, None) for f in sorted(_TOP_LEVEL_VALUED)}, ()),
+    "new": (
+        {
+            **{f: (f[2:].replace("-", "_"), None, c) for f, (_, _, c) in _NEW_OPTIONS.items()},
+            "--records": ("records", Path, None),
+        },
+        (),
+    ),
+    "open": (
+        {f: (f[2:].replace("-", "_"), None, c) for f, (_, _, c) in _OPEN_OPTIONS.items()},
+        ("file",),
+    ),
+}
+
+
+def _plain_parse(args: list[str]) -> Args | None:
+    """The command line parsed without argparse, when it is one argparse parses in an obvious
+    way (else None): the top-level options, then ``new`` or ``open`` (or nothing) with its
+    options, each spelt in full and given a value that is not empty and does not start with
+    "-" (as ``--opt VALUE`` or ``--opt=VALUE``), a value among the option's choices, and
+    ``open``'s one file. The result is the full parser's: the defaults, the types, and the
+    later of two values of one option."""
+    parsed: dict[str, Any] = {"records": None, "checklist": None, "config": None}
+    command: str | None = None
+    options, slots = _PLAIN[None]
+    positionals: list[str] = []
+    words = iter(args)
+    for word in words:
+        if not word:
+            return None
+        if word.startswith("-"):
+            flag, equals, value = word.partition("=")
+            spec = options.get(flag)
+            if spec is None:
+                return None
+            if not equals:
+                value = next(words, "")
+            if not value or value.startswith("-"):
+                return None
+            dest, convert, choices = spec
+            if choices is not None and value not in choices:
+                return None
+            parsed[dest] = convert(value) if convert is not None else value
+        elif command is None:
+            if word not in _PLAIN:
+                return None
+            command = word
+            options, slots = _PLAIN[word]
+            parsed.update({dest: None for dest, _, _ in options.values() if dest != "records"})
+        else:
+            positionals.append(word)
+    if len(positionals) != len(slots):
+        return None
+    parsed.update({dest: Path(word) for dest, word in zip(slots, positionals, strict=True)})
+    parsed["command"] = command
+    return Args(**parsed)
 
 
 _COMMAND_PARSERS = {
@@ -291,7 +389,7 @@ _COMMAND_PARSERS = {
 }
 
 
-def _settings(args: argparse.Namespace) -> Config:
+def _settings(args: Args) -> Config:
     """The settings file's values (read once); command-line options win over them."""
     from exam_tui.config import load_config
 
@@ -301,7 +399,7 @@ def _settings(args: argparse.Namespace) -> Config:
     return settings
 
 
-def _records_dir(args: argparse.Namespace) -> Path:
+def _records_dir(args: Args) -> Path:
     """--records, else $EXAM_TUI_RECORDS, else the settings file's, else the user data folder."""
     from exam_tui.storage import ENV_RECORDS, default_records_dir
 
@@ -313,11 +411,11 @@ def _records_dir(args: argparse.Namespace) -> Path:
     return configured
 
 
-def _checklist_dirs(args: argparse.Namespace) -> list[Path]:
+def _checklist_dirs(args: Args) -> list[Path]:
     return [args.checklist.parent] if args.checklist else []
 
 
-def _load(path: Path, args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _load(path: Path, args: Args):  # type: ignore[no-untyped-def]
     from exam_tui.storage import load_record
 
     loaded = load_record(path, checklist_dirs=_checklist_dirs(args))
@@ -326,7 +424,7 @@ def _load(path: Path, args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return loaded
 
 
-def _prior(args: argparse.Namespace, current):  # type: ignore[no-untyped-def]
+def _prior(args: Args, current):  # type: ignore[no-untyped-def]
     if not getattr(args, "prior", None):
         return None
     from exam_tui.compare import check_same_patient
@@ -336,7 +434,7 @@ def _prior(args: argparse.Namespace, current):  # type: ignore[no-untyped-def]
     return prior.record
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
+def cmd_validate(args: Args) -> int:
     from exam_tui.checklist import checklist_files, load_checklist
 
     paths = args.checklists or [f.path for f in checklist_files()]
@@ -358,7 +456,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_ERROR if failed else EXIT_OK
 
 
-def cmd_flags(args: argparse.Namespace) -> int:
+def cmd_flags(args: Args) -> int:
     from exam_tui import rules
 
     loaded = _load(args.file, args)
@@ -378,7 +476,7 @@ def cmd_flags(args: argparse.Namespace) -> int:
     return status
 
 
-def cmd_summary(args: argparse.Namespace) -> int:
+def cmd_summary(args: Args) -> int:
     from exam_tui import rules, summary
     from exam_tui.storage import atomic_write_bytes
 
@@ -433,7 +531,7 @@ def _check_output(out: Path, record: Path) -> None:
             raise ExamTuiError("--output is an exam record; not overwritten", path=out)
 
 
-def cmd_compare(args: argparse.Namespace) -> int:
+def cmd_compare(args: Args) -> int:
     from exam_tui import compare
 
     old = _load(args.old, args)
@@ -459,7 +557,7 @@ def _write_output(out: Path, text: str, protect: Path | None = None) -> None:
         raise ExamTuiError(f"cannot write ({exc.strerror or exc})", path=out) from None
 
 
-def cmd_export(args: argparse.Namespace) -> int:
+def cmd_export(args: Args) -> int:
     from exam_tui import fhir
 
     if (args.file is None) == (args.questionnaire is None):
@@ -493,7 +591,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_app(args: argparse.Namespace) -> int:
+def cmd_app(args: Args) -> int:
     # No garbage collection during start-up: what the imports, the checklist and the first
     # screen allocate lives as long as the app, and the collector's passes over it are wasted
     # work before the first frame. The app collects again once that frame is drawn
@@ -505,7 +603,7 @@ def cmd_app(args: argparse.Namespace) -> int:
         gc.enable()
 
 
-def _run_app(args: argparse.Namespace) -> int:
+def _run_app(args: Args) -> int:
     from exam_tui.checklist import load_bundled, load_checklist
     from exam_tui.tui.app import create_app  # Textual is imported only here
 
