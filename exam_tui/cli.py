@@ -401,7 +401,7 @@ def _settings(args: Args) -> Config:
 
 def _records_dir(args: Args) -> Path:
     """--records, else $EXAM_TUI_RECORDS, else the settings file's, else the user data folder."""
-    from exam_tui.storage import ENV_RECORDS, default_records_dir
+    from exam_tui.config import ENV_RECORDS, default_records_dir
 
     if args.records:
         return Path(args.records).expanduser()

@@ -19,6 +19,8 @@ from exam_tui.errors import ExamTuiError
 from exam_tui.values import Struct
 
 ENV_CONFIG = "EXAM_TUI_CONFIG"
+#: The records folder when neither the command line nor the settings file names one.
+ENV_RECORDS = "EXAM_TUI_RECORDS"
 SIDES = ("left", "right", "both")
 #: Each setting and what it holds, as the error messages say it.
 SETTINGS = {
@@ -58,6 +60,18 @@ def default_config_path() -> Path:
     from platformdirs import user_config_path  # ~4 ms: only when the settings are needed
 
     return user_config_path("exam-tui", appauthor=False) / "config.toml"
+
+
+def default_records_dir() -> Path:
+    """$EXAM_TUI_RECORDS, or the platform's per-user data folder (e.g.
+    ~/.local/share/exam-tui/records). Here, not in storage: a start finds its folder without
+    importing storage, which the exam needs only for its first save (~2 ms)."""
+    env = os.environ.get(ENV_RECORDS)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("exam-tui", appauthor=False) / "records"
 
 
 def load_config(path: Path | None = None) -> Config:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from exam_tui import conditions as cond
-from exam_tui import kinds, storage
+from exam_tui import kinds
 from exam_tui import record as rec
 from exam_tui.checklist import Checklist, Item, Section
 from exam_tui.errors import RecordError
@@ -218,6 +218,8 @@ class ExamSession:
         every item it holds still exists there (see storage.upgrade_draft); the session's
         warnings say so.
         """
+        from exam_tui import storage
+
         loaded = storage.load_record(path, checklist=checklist)
         if upgrade:
             loaded = storage.upgrade_draft(loaded)
@@ -357,7 +359,7 @@ class ExamSession:
         Raises RecordError, keeping no prior, when it is another patient's exam or not an
         earlier one: a comparison across patients would be a clinical error.
         """
-        from exam_tui import compare
+        from exam_tui import compare, storage
 
         if prior is not None:
             here = storage.LoadedRecord(
@@ -820,6 +822,10 @@ class ExamSession:
 
     def save(self) -> Path:
         """Write the record now (the first save creates its file). Raises RecordError."""
+        # Imported by the first save, not at start-up (~2 ms before the first frame); the
+        # exam screen's look-up of the previous exam, after that frame, imports it first.
+        from exam_tui import storage
+
         if self.path is None:
             try:
                 storage.ensure_private_dir(self.records_dir)
@@ -840,6 +846,8 @@ class ExamSession:
         """Re-read the file from disk (after a conflict), dropping unsaved changes."""
         if self.path is None:
             return
+        from exam_tui import storage
+
         loaded = storage.load_record(self.path, checklist=self.checklist)
         self.record, self.fingerprint, self.warnings = (
             loaded.record,
@@ -876,6 +884,8 @@ class ExamSession:
         mine = self.unsaved_changes()
         known = self._on_disk
         amend_reason, user = self.amend_reason, self.user
+        from exam_tui import storage
+
         loaded = storage.load_record(self.path, checklist=self.checklist)
         theirs = slot_values(loaded.record)
         cursor = self.cursor

@@ -49,7 +49,6 @@ from exam_tui.values import Struct, replace
 if TYPE_CHECKING:  # merging is imported when a save finds the file changed (~0.4 ms a start)
     from exam_tui.merge import Clash
 
-ENV_RECORDS = "EXAM_TUI_RECORDS"
 #: Set to 1 to share a records folder with a group: folders exam-tui creates take the group
 #: access (and setgid) of the folder they are created in, and files are group-readable and
 #: -writable when their folder is. Unset: owner-only (0700 folders, 0600 files).
@@ -67,16 +66,6 @@ MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 _WINDOWS_RESERVED = (
     {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
 )
-
-
-def default_records_dir() -> Path:
-    """EXAM_TUI_RECORDS, or the platform's per-user data folder (e.g. ~/.local/share/exam-tui)."""
-    env = os.environ.get(ENV_RECORDS)
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_data_path  # 4 ms, only needed when no folder is given
-
-    return user_data_path("exam-tui", appauthor=False) / "records"
 
 
 def _group_access() -> bool:
@@ -1457,7 +1446,6 @@ def find_drafts(
 __all__ = [
     "ENV_CACHE",
     "ENV_GROUP",
-    "ENV_RECORDS",
     "Draft",
     "LoadedRecord",
     "RecordSummary",
@@ -1465,7 +1453,6 @@ __all__ = [
     "atomic_write_bytes",
     "clean_stray_temp_files",
     "create_record",
-    "default_records_dir",
     "dumps_record",
     "ensure_private_dir",
     "find_drafts",

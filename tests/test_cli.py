@@ -131,7 +131,7 @@ def test_summary_to_a_file_is_private_and_never_overwrites_the_record(
 
 def test_records_folder_comes_from_the_environment(run_cli, tmp_path: Path) -> None:
     """EXAM_TUI_RECORDS decides where records live (the tests rely on it to stay out of $HOME)."""
-    code = "from exam_tui.storage import default_records_dir; print(default_records_dir())"
+    code = "from exam_tui.config import default_records_dir; print(default_records_dir())"
     import subprocess
 
     folder = tmp_path / "elsewhere"

@@ -12,7 +12,6 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from exam_tui import storage
 from exam_tui.checklist import Checklist
 from exam_tui.errors import ChecklistError, RecordError
 from exam_tui.record import now_utc
@@ -23,6 +22,7 @@ from exam_tui.tui.screens.exam import ExamScreen
 # The start screen and the new-exam dialog are imported when shown: `exam-tui new` with all
 # its arguments and `exam-tui open FILE` show the exam screen first and never need them.
 if TYPE_CHECKING:
+    from exam_tui import storage
     from exam_tui.tui.screens.new_exam import NewExam
 
 EXIT_ERROR = 2
@@ -124,6 +124,8 @@ class ExamApp(App[int]):
     def _clean_stray_temp_files(self) -> None:
         # Temp files of a save interrupted by a crash are never records; a minute's grace
         # spares a save in progress in another window.
+        from exam_tui import storage
+
         storage.clean_stray_temp_files(self.records_dir, min_age_s=60)
 
     @work(thread=True, exclusive=True, group="start")
@@ -140,6 +142,8 @@ class ExamApp(App[int]):
 
     def _list_and_offer(self) -> None:
         # Only the headers are read (from the folder's index when the files are unchanged).
+        from exam_tui import storage
+
         summaries = storage.list_records(self.records_dir)
         drafts = [s for s in summaries if s.status == "draft"]
         if not drafts:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from exam_tui import session as session_module
+from exam_tui import storage as storage_module
 from exam_tui.errors import RecordError
 from exam_tui.storage import load_record
 from exam_tui.tui.app import ExamApp
@@ -97,7 +97,7 @@ async def test_a_failed_save_after_the_frame_is_shown_and_retried(
             raise RecordError("no space left on device")
 
         with monkeypatch.context() as m:
-            m.setattr(session_module.storage, "create_record", disk_full)
+            m.setattr(storage_module, "create_record", disk_full)
             await pilot.press("2")
             await wait_until(pilot, lambda: not s.save_pending, "the save tried")
             assert s.dirty

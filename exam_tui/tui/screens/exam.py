@@ -6,7 +6,7 @@ import contextlib
 import gc
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
@@ -19,11 +19,13 @@ from textual.worker import get_current_worker
 
 from exam_tui.errors import RecordConflictError, RecordError
 from exam_tui.session import ExamSession, answer_keys
-from exam_tui.storage import LoadedRecord
 from exam_tui.textclean import clean
 from exam_tui.tui.commands import exam_bindings
 from exam_tui.tui.widgets import FlagsPanel, ItemDetail, ItemTable, SectionList
 from exam_tui.tui.widgets.text_line import TextLine
+
+if TYPE_CHECKING:
+    from exam_tui.storage import LoadedRecord
 
 # The dialogs and screens pushed from here are imported when first opened: none is needed to
 # show the exam, and the compare screen alone pulls in exam_tui.compare (~35 ms at start-up).
