@@ -68,17 +68,27 @@ class ExamScreen(Screen[None]):
         #: The section the cursor was in at the last redraw (entering another is announced).
         self._section_shown = session.cursor.section
 
+    # The panels, kept from compose: looked up by a query, they were ~8 queries a key.
+    _status_bar: TextLine
+    _sections: SectionList
+    _flags: FlagsPanel
+    _items: ItemTable
+    _detail: ItemDetail
+    _message: TextLine
+
     def compose(self) -> ComposeResult:
-        yield TextLine(id="status-bar")
+        yield (bar := TextLine(id="status-bar"))
         with Horizontal(id="body"):
             with Vertical(id="side-column"):
-                yield SectionList(id="sections")
-                yield FlagsPanel(id="flags")
+                yield (sections := SectionList(id="sections"))
+                yield (flags := FlagsPanel(id="flags"))
             with Vertical(id="main-column"):
-                yield ItemTable(id="items")
-                yield ItemDetail(id="detail")
-        yield TextLine(id="message")
+                yield (items := ItemTable(id="items"))
+                yield (detail := ItemDetail(id="detail"))
+        yield (message := TextLine(id="message"))
         yield Footer(compact=True)
+        self._status_bar, self._sections, self._flags = bar, sections, flags
+        self._items, self._detail, self._message = items, detail, message
 
     @classmethod
     def breakpoint_classes(cls, size: Size) -> list[str]:
@@ -110,9 +120,9 @@ class ExamScreen(Screen[None]):
     _drawn_at: tuple[bool, bool] | None = None
 
     def on_mount(self) -> None:
-        self.query_one("#flags").border_title = "Flags"
-        self.query_one("#detail").border_title = "Item"
-        self.query_one("#sections").border_title = "Sections"
+        self._flags.border_title = "Flags"
+        self._detail.border_title = "Item"
+        self._sections.border_title = "Sections"
         self._show_prior()
         self.refresh_view()
         warnings = self.session.warnings
@@ -185,7 +195,7 @@ class ExamScreen(Screen[None]):
         panel). A first exam gets no title: nothing to say until there is something to compare."""
         s = self.session
         if s.prior is not None:
-            self.query_one("#items").border_title = f"previous exam {s.prior_date} · c compare"
+            self._items.border_title = f"previous exam {s.prior_date} · c compare"
 
     # -- messages: one line above the footer, never over the table -------------------------
 
@@ -194,7 +204,7 @@ class ExamScreen(Screen[None]):
         notifications covered the table for seconds, and vanished before they were read."""
         style = {"error": "bold reverse", "warning": "bold"}.get(severity, "")
         message = clean(message)  # record text (ids, warnings) never reaches the terminal raw
-        line = self.query_one("#message", TextLine)
+        line = self._message
         line.update(Text(f" {message}", style=style, no_wrap=True, overflow="ellipsis"))
         line.set_class(severity == "error", "-error")
         line.set_class(severity == "warning", "-warning")
@@ -217,17 +227,17 @@ class ExamScreen(Screen[None]):
         if s.refusal:
             self.say(s.refusal, "warning")
             s.refusal = None
-        self.query_one(SectionList).show(s)
-        self.query_one(ItemTable).show(s)
-        self.query_one(ItemDetail).show(s)  # a new text is shown from its top
-        self.query_one(FlagsPanel).show(
+        self._sections.show(s)
+        self._items.show(s)
+        self._detail.show(s)  # a new text is shown from its top
+        box = self._flags
+        box.show(
             s.evaluation,
             reasons=self.has_class("-tall"),
             advice=self.has_class("-tall") and self.has_class("-wide"),
             pending=PRIOR_PENDING if self._prior_pending() else None,
         )
         flags = s.evaluation.flags
-        box = self.query_one(FlagsPanel)
         title = f"Flags ({len(flags)})" if flags else "Flags"
         if box.border_title != title:  # setting it repaints the box even when unchanged
             box.border_title = title
@@ -279,7 +289,7 @@ class ExamScreen(Screen[None]):
             bar.append_text(part)
         if bar != self._bar:
             self._bar = bar
-            self.query_one("#status-bar", TextLine).update(bar)  # a repaint, not a layout
+            self._status_bar.update(bar)  # a repaint, not a layout
 
     def _do(self, change: Callable[[], Any], *, draw_first: bool = False) -> Any:
         """Run a session call; show a failed save instead of crashing. Always redraw.
@@ -325,8 +335,8 @@ class ExamScreen(Screen[None]):
         following = None if self._gone() else s.next_position()
         if following is None:
             return
-        self.query_one(ItemDetail).prepare_at(s, following)
-        self.query_one(ItemTable).prepare(s, following)
+        self._detail.prepare_at(s, following)
+        self._items.prepare(s, following)
 
     #: A ``_prepared`` is waiting for the next frame.
     _prepare_scheduled = False
