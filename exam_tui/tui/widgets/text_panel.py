@@ -38,8 +38,15 @@ def hanging_wrap(text: Text, console: Console, width: int) -> list[Text]:
     value reads as if it had lost its label."""
     out: list[Text] = []
     for line in text.split("\n", allow_blank=True):
+        fits = line.cell_len <= width
+        if fits and "\t" not in line.plain and line.justify in (None, "default"):
+            # What Rich's wrap gives for a line that fits (a copy of it), without its line
+            # breaking and truncating: most lines of the panels fit, and wrapping them was
+            # most of the first frame's panel work.
+            out.append(line)
+            continue
         indent = len(line.plain) - len(line.plain.lstrip(" ")) + HANGING_INDENT
-        if line.cell_len <= width or width <= indent + 10:
+        if fits or width <= indent + 10:
             out.extend(line.wrap(console, width))
             continue
         first = line.wrap(console, width)[0]
