@@ -111,3 +111,41 @@ async def test_the_mouse_wheel_scrolls_an_overflowing_item_panel(make_app: MakeA
         await pilot.press("down")
         await wait_until(pilot, lambda: detail.scroll_y == 0, "the next item from its top")
         assert s.item.label in lines(detail)[0]
+
+
+async def test_a_section_entered_from_a_scrolled_one_is_drawn_whole(make_app: MakeApp) -> None:
+    """Between two sections longer than the table, the table keeps its height and is only
+    repainted (no layout): the new rows must still be drawn whole, scrolled within them, with
+    the cursor in view, wherever the cursor lands (here: the new section's last row, with the
+    old section scrolled to its end)."""
+    app = make_app(**NEW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, ExamScreen)
+        table = screen.query_one(ItemTable)
+        s = screen.session
+        await pilot.pause()
+        capacity = table.size.height - 1  # rows under the header
+        long = [n for n in range(len(s.sections)) if len(s.shown_items(n)) > capacity]
+        assert len(long) >= 2, "fewer than two sections overflow the table at 80×24"
+        for old, new in zip(long, long[1:] + long[:1], strict=True):
+            s.goto_section(old)
+            s.goto(s.shown_items()[-1].id)
+            screen.refresh_view()
+            await wait_until(pilot, lambda: table.scroll_y > 0, "the old section scrolled")
+            height = table.size.height
+            s.goto_section(new)
+            rows = s.shown_items()
+            for target in (rows[-1], rows[len(rows) // 2], rows[0]):
+                s.goto(target.id)
+                screen.refresh_view()
+                await pilot.pause()
+                assert table.size.height == height
+                assert 0 <= table.scroll_y <= table.max_scroll_y
+                drawn = lines(table)
+                assert s.section.title[:10] in drawn[0]
+                shown = drawn[1:]
+                assert all(line.strip() for line in shown), drawn  # no blank row
+                assert any("▶" in line for line in shown), drawn
+                top = round(table.scroll_y)
+                labels = [table.get_cell(i.id, "item").plain for i in rows[top : top + capacity]]
+                assert [line[:8] for line in shown] == [f" {label}"[:8] for label in labels]

@@ -176,10 +176,15 @@ class ItemTable(DrawnScrollbar, FrameStyled, ScrollView):
             self._lines = [None] * len(items)
             self._shape = shape
             # The table is as high as its rows (height: auto, up to max-height): a new number
-            # of rows (another section) lays the screen out once.
-            self.virtual_size = Size(
-                sum(c.width + 2 for c in self.columns.values()), len(items) + 1
-            )
+            # of rows (another section) lays the screen out once, unless the table stays as
+            # high as it is: both sections have more rows than it shows (at 80×24, most).
+            old, height = self.virtual_size.height, self.size.height
+            virtual = Size(sum(c.width + 2 for c in self.columns.values()), len(items) + 1)
+            if height and old > height and virtual.height > height:
+                self.set_reactive(ItemTable.virtual_size, virtual)  # no layout: a repaint
+                self.scroll_y = self.validate_scroll_y(self.scroll_y)  # within the new rows
+            else:
+                self.virtual_size = virtual
             self.refresh()
         else:
             # Only the rows whose cells changed are drawn again (an answer changes one or two
