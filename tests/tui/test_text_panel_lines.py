@@ -91,3 +91,64 @@ async def test_a_panel_draws_as_a_fresh_one_whatever_it_showed_before() -> None:
         await pilot.pause()
         assert drawn(used) == await fresh(app, pilot, a, 26)
         assert drawn(used) != before
+
+
+async def test_every_line_that_draws_differently_is_repainted() -> None:
+    """A new text repaints only some lines (those that changed; from the first change down
+    when the line count changed): every content line that draws differently afterwards must
+    be among them, or the terminal keeps showing the old line. Texts of flag-like lines, some
+    shared, some wrapping, some longer than the panel, in a seeded random order."""
+    import random
+
+    rng = random.Random(18)
+    pool = [
+        "!! EMERGENCY Cauda equina",
+        "  urgent MRI + same-day spinal referral",
+        "? Red flags not fully screened (16)",
+        "? Red flags not fully screened (15)",
+        "Pattern: indeterminate (radicular 0/4, hamstring 0/4)",
+        "Pattern: radicular (radicular 3/4, hamstring 1/4)",
+        "No imaging or referral indicated by these findings.",
+        LONG,
+        "",
+    ]
+    app = Panels()
+    async with app.run_test(size=(50, 30)) as pilot:
+        panel = app.query_one("#used", TextPanel)
+        await pilot.pause()
+        height = panel.size.height
+
+        def content() -> list[str]:
+            return [
+                "".join(f"{seg.text}\x00{seg.style}\x01" for seg in panel.render_line(y))
+                for y in range(height)
+            ]
+
+        repainted: list[Region] = []
+        whole = False
+        original = panel.refresh
+
+        def spy(*regions: Region, **kwargs: object) -> object:
+            nonlocal whole
+            if regions:
+                repainted.extend(regions)
+            else:
+                whole = True
+            return original(*regions, **kwargs)  # type: ignore[arg-type]
+
+        panel.refresh = spy  # type: ignore[method-assign]
+        partial = 0
+        for _ in range(300):
+            lines = rng.choices(pool, k=rng.randint(1, 12 if rng.random() < 0.2 else 4))
+            before = content()
+            repainted.clear()
+            whole = False
+            panel.set_text(Text("\n".join(lines)))
+            after = content()
+            if whole:
+                continue
+            partial += 1
+            covered = {y for r in repainted for y in range(r.y, r.y + r.height)}
+            changed = {y for y in range(height) if before[y] != after[y]}
+            assert changed <= covered, (changed - covered, lines)
+        assert partial > 100, "too few texts were repainted in part to test anything"

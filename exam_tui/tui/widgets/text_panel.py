@@ -92,15 +92,23 @@ class TextPanel(DrawnScrollbar, FrameStyled, ScrollView):
         self._wrap()
         self.scroll_to(0, 0, animate=False, force=True)
         lines = self._lines
-        if old_scroll or len(lines) != len(old_lines) or self.overflows() != old_overflow:
-            self.refresh()
+        overflows = self.overflows()
+        if old_scroll or overflows != old_overflow or (overflows and len(lines) != len(old_lines)):
+            self.refresh()  # the scrollbar's thumb changed: every line
             return
         # Only the lines that changed are repainted (a flag added or a count changed in the
         # flags panel is one or two lines of ten): lines from the cache are the same objects.
+        # With more or fewer lines, every line from the first change down (they moved, or
+        # the text no longer reaches them); the lines above it stay.
         width = self.size.width
-        for y, (new, was) in enumerate(zip(lines, old_lines, strict=True)):
-            if new is not was and new != was:
-                self.refresh(Region(0, y, width, 1))
+        pairs = enumerate(zip(lines, old_lines, strict=False))  # the lines both texts have
+        changed = (y for y, (new, was) in pairs if new is not was and new != was)
+        if len(lines) != len(old_lines):
+            first = next(changed, min(len(lines), len(old_lines)))
+            self.refresh(Region(0, first, width, max(len(lines), len(old_lines)) - first))
+            return
+        for y in changed:
+            self.refresh(Region(0, y, width, 1))
 
     def on_resize(self) -> None:
         self._wrap()
