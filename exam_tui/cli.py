@@ -314,24 +314,26 @@ def parse_args(argv: Sequence[str] | None = None) -> Args:
     return Args(**vars(_parser().parse_args(args)))
 
 
+def _dest(flag: str) -> str:
+    """The attribute argparse stores an option in: ``--checklist-id`` → ``checklist_id``."""
+    return flag[2:].replace("-", "_")
+
+
 #: What ``_plain_parse`` takes: for each command (None: none), its options as
 #: flag: (dest, type, choices), and how many positional paths it has (their dests).
 _PLAIN: dict[
     str | None,
     tuple[dict[str, tuple[str, type[Path] | None, tuple[str, ...] | None]], tuple[str, ...]],
 ] = {
-    None: ({f: (f[2:], Path, None) for f in sorted(_TOP_LEVEL_VALUED)}, ()),
+    None: ({f: (_dest(f), Path, None) for f in sorted(_TOP_LEVEL_VALUED)}, ()),
     "new": (
         {
-            **{f: (f[2:].replace("-", "_"), None, c) for f, (_, _, c) in _NEW_OPTIONS.items()},
+            **{f: (_dest(f), None, c) for f, (_, _, c) in _NEW_OPTIONS.items()},
             "--records": ("records", Path, None),
         },
         (),
     ),
-    "open": (
-        {f: (f[2:].replace("-", "_"), None, c) for f, (_, _, c) in _OPEN_OPTIONS.items()},
-        ("file",),
-    ),
+    "open": ({f: (_dest(f), None, c) for f, (_, _, c) in _OPEN_OPTIONS.items()}, ("file",)),
 }
 
 

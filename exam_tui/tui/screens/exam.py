@@ -345,7 +345,7 @@ class ExamScreen(Screen[None]):
         """Whether the screen is closed, or closing: the app removes a screen's widgets before
         the screen itself, and a callback that arrives in between (the previous exam found
         by its thread, work after a frame) has nothing left to draw on."""
-        return not self.is_attached or not self.query(ItemTable)
+        return not self.is_attached or not self._items.is_attached
 
     def _flush_save(self, redraw: bool = True) -> None:
         """Write the answer saved after its frame (see ``_do``), if it is still pending."""

@@ -177,7 +177,7 @@ class ItemTable(DrawnScrollbar, FrameStyled, ScrollView):
             self._shape = shape
             # The table is as high as its rows (height: auto, up to max-height): a new number
             # of rows (another section) lays the screen out once, unless the table stays as
-            # high as it is: both sections have more rows than it shows (at 80×24, most).
+            # high as it is: both sections have more rows than it shows.
             old, height = self.virtual_size.height, self.size.height
             virtual = Size(sum(c.width + 2 for c in self.columns.values()), len(items) + 1)
             if height and old > height and virtual.height > height:
