@@ -35,7 +35,7 @@ from exam_tui.values import Struct
 
 if TYPE_CHECKING:
     from exam_tui.compare import ChangeKind, Comparison
-    from exam_tui.rules import Evaluation
+    from exam_tui.rules import Evaluation, Evaluator
     from exam_tui.storage import LoadedRecord
 
 Clock = Callable[[], datetime]
@@ -146,6 +146,7 @@ class ExamSession:
         #: Digits typed so far for a number item (committed with :meth:`commit_number`).
         self.number_buffer = ""
         self._evaluation: Evaluation | None = None
+        self._evaluator: Evaluator | None = None
         #: is_shown for ``_shown_for`` at ``_shown_revision`` (see _shown).
         self._shown_for: Record | None = None
         self._shown_revision = -1
@@ -331,7 +332,11 @@ class ExamSession:
             from exam_tui import rules
 
             prior = self.prior.record if self.prior is not None else None
-            self._evaluation = rules.evaluate(self.checklist, self.record, prior=prior)
+            evaluator = self._evaluator
+            if evaluator is None or evaluator.checklist is not self.checklist:
+                # Kept from key to key: it re-evaluates only what the last change can affect.
+                evaluator = self._evaluator = rules.Evaluator(self.checklist)
+            self._evaluation = evaluator.evaluate(self.record, prior)
         return self._evaluation
 
     # -- the previous exam ------------------------------------------------------------------
