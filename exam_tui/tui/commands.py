@@ -156,10 +156,11 @@ def exam_bindings() -> list[BindingType]:
             key_display=c.display,
             tooltip=c.help,
             id=c.action,
+            priority=True,
         )
         for c in EXAM_COMMANDS
     ]
     for name in ANSWER_KEY_NAMES:
         key = {"full_stop": ".", "backspace": "backspace", "enter": "enter"}.get(name, name)
-        out.append(Binding(name, f"answer({key!r})", "answer", show=False))
+        out.append(Binding(name, f"answer({key!r})", "answer", show=False, priority=True))
     return out
