@@ -185,9 +185,10 @@ def test_a_change_re_evaluates_only_the_conditions_that_read_it(
     assert 0 < one_answer < fresh
 
 
-#: A checklist of its own for the two cases a random exam seldom reaches: a screening section
-#: whose item is shown or hidden by answers outside it, and an escalation read again after its
-#: rule stopped firing and fired again.
+#: A checklist of its own for the cases a random exam seldom reaches: a screening section
+#: whose item is shown or hidden by answers outside it, an escalation read again after its
+#: rule stopped firing and fired again, and a previous exam that arrives or changes while the
+#: record does not.
 SMALL = """
 id = "incremental-test"
 version = "1.0.0"
@@ -237,6 +238,15 @@ when = { item = "alarm", is = "yes" }
 escalate = { when = { item = "age", ge = 65 }, urgency = "urgent", reason = "older" }
 
 [[rules]]
+id = "new_alarm"
+title = "New alarm"
+urgency = "routine"
+actions = ["referral"]
+advice = "Refer."
+source = "test"
+when = { item = "alarm", newly = "yes" }
+
+[[rules]]
 id = "unasked"
 title = "Alarms not all asked"
 urgency = "warning"
@@ -279,3 +289,20 @@ def test_a_screening_item_shown_or_hidden_from_outside_its_section(small: Checkl
 def test_an_escalation_read_again_after_its_rule_stopped_firing(small: Checklist) -> None:
     evs = _run(small, [("alarm", "yes"), ("alarm", "no"), ("age", 70), ("alarm", "yes")])
     assert [[f.urgency for f in ev.flags] for ev in evs] == [["soon"], [], [], ["urgent"]]
+
+
+def test_a_previous_exam_that_arrives_or_changes_while_the_record_does_not(
+    small: Checklist,
+) -> None:
+    record = _record(small)
+    record.set_value(small.items["alarm"], None, "yes")
+    was_no, was_yes = _record(small), _record(small)
+    was_no.set_value(small.items["alarm"], None, "no")
+    was_yes.set_value(small.items["alarm"], None, "yes")
+    kept = rules.Evaluator(small)
+    fired = []
+    for prior in (None, was_no, was_yes, was_no):
+        got = kept.evaluate(record, prior)
+        assert got == rules.evaluate(small, record, prior=prior)
+        fired.append([f.id for f in got.flags])
+    assert fired == [["alarm_rule"], ["alarm_rule", "new_alarm"], ["alarm_rule"], fired[1]]
