@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,15 @@ def _steady_text_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
         self.set_reactive(Input.cursor_blink, False)  # before mount: no blink timer runs
 
     monkeypatch.setattr(Input, "__init__", init)
+
+
+@pytest.fixture(autouse=True)
+def _nothing_left_frozen() -> Iterator[None]:
+    """The app freezes what it loaded (out of the collector's sight) and the screen that
+    closes unfreezes it; a test that ends on another screen (the start flow's dialogs) would
+    keep its app frozen, never collected, for the rest of the run."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture(autouse=True)
