@@ -202,8 +202,6 @@ def _reads(
                 items.add(node.item)
             elif isinstance(node, cond.PatternIs):
                 reading = True
-            elif isinstance(node, cond.Ref) and node.name not in named:
-                raise KeyError(node.name)  # as evaluating it would (validation rejects it)
     return frozenset(items), reading
 
 

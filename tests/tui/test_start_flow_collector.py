@@ -26,5 +26,4 @@ async def test_the_collector_is_on_again_after_the_start_flows_listing(
             assert gc.isenabled()
             app.exit()
     finally:
-        gc.enable()
-        gc.unfreeze()
+        gc.enable()  # (conftest unfreezes)
